@@ -1,0 +1,3 @@
+"""The REST API: each app contributes its routes here (training.api, quiz.api)."""
+
+urlpatterns: list = []

@@ -1,0 +1,15 @@
+from .calibration import CalibrationRound, DiscussionNote, RoundItem
+from .quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
+
+__all__ = [
+    "Answer",
+    "Assignment",
+    "Attempt",
+    "AttemptItem",
+    "CalibrationRound",
+    "Certification",
+    "DiscussionNote",
+    "Quiz",
+    "QuizItem",
+    "RoundItem",
+]
