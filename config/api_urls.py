@@ -1,3 +1,8 @@
-"""The REST API: each app contributes its routes here (training.api, quiz.api)."""
+"""The REST API: each app contributes its routes (training.api.urls, quiz.api.urls)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("training.api.urls")),
+    path("", include("quiz.api.urls")),
+]

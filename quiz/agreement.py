@@ -65,9 +65,10 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
 
 _LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval")
-# Integer-valued numeric labels spanning at most this many values (or as many as there are
-# ratings) are encoded by offsetting instead of sorting: O(n) instead of O(n log n).
-_DIRECT_SPAN = 1 << 16
+# Integer-valued numeric labels are encoded by offsetting (O(n)) instead of sorting
+# (O(n log n)) when the units × value-range count table has at most this many cells (or
+# twice as many cells as there are ratings).
+_DIRECT_CELLS = 1 << 20
 # Bootstrap work is done in blocks of resamples holding about this many floats.
 _BLOCK_FLOATS = 1 << 21
 
@@ -235,12 +236,13 @@ def _encode_numeric(arr: np.ndarray) -> _Encoded:
 def _encode_direct(arr: np.ndarray, lo: Any, hi: Any, label_dtype: np.dtype[Any]) -> _Encoded | None:
     """Encode integer-valued numbers by offset; None if the values are not suitable."""
     n_units = arr.shape[1]
+    budget = max(2 * arr.size, _DIRECT_CELLS)  # cells of the units × (span + 2) bincount
     if arr.dtype.kind == "f":
-        if not (math.isfinite(lo) and math.isfinite(hi)) or hi - lo > max(_DIRECT_SPAN, arr.size):
+        if not (math.isfinite(lo) and math.isfinite(hi)) or (hi - lo + 2) * n_units > budget:
             return None
         span = int(hi - lo)
         width = span + 2  # last column collects missing ratings
-        shifted = arr - lo
+        shifted = np.subtract(arr, lo, dtype=np.float64)
         np.fmin(shifted, span + 1, out=shifted)  # NaN -> span + 1 (fmin prefers the number)
         shifted += width * np.arange(n_units, dtype=np.float64)
         keys = shifted.astype(np.intp)
@@ -248,10 +250,10 @@ def _encode_direct(arr: np.ndarray, lo: Any, hi: Any, label_dtype: np.dtype[Any]
             return None
     else:
         span = int(hi) - int(lo)
-        if span > max(_DIRECT_SPAN, arr.size):
+        if (span + 2) * n_units > budget:
             return None
         width = span + 2
-        keys = (arr - arr.dtype.type(lo)).astype(np.intp) + width * np.arange(n_units, dtype=np.intp)
+        keys = arr.astype(np.intp) - int(lo) + width * np.arange(n_units, dtype=np.intp)
     full = np.bincount(keys.reshape(-1), minlength=n_units * width).reshape(n_units, width)
     present = np.flatnonzero(full[:, : span + 1].any(axis=0))
     counts = full[:, present] if present.size < span + 1 else full[:, : span + 1]

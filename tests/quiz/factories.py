@@ -1,0 +1,76 @@
+"""Factories for quizzes, attempts, answers and calibration rounds. Helpers append here; keep one
+factory per model and explicit values for whatever a test asserts."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, Quiz, RoundItem
+from tests.accounts.factories import TeamFactory, UserFactory
+from tests.training.factories import ScenarioFactory, published_policy_version
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    mode = Quiz.Mode.PRACTICE
+    question_count = 5
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attempt
+
+    user = factory.SubFactory(UserFactory)
+    quiz = factory.SubFactory(QuizFactory)
+    mode = factory.LazyAttribute(lambda obj: obj.quiz.mode if obj.quiz else "calibration")
+    policy_version = factory.LazyFunction(published_policy_version)
+    seed = factory.Sequence(lambda n: n)
+    started_at = factory.LazyFunction(timezone.now)
+
+
+class AttemptItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttemptItem
+
+    attempt = factory.SubFactory(AttemptFactory)
+    scenario = factory.SubFactory(ScenarioFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """A raw answer row; tests that need scoring should go through the quiz services."""
+
+    class Meta:
+        model = Answer
+
+    attempt = factory.SubFactory(AttemptFactory)
+    scenario = factory.SubFactory(ScenarioFactory)
+    verdict = "violating"
+    clause_id = "V4"
+    action = "permanent_suspension"
+    report_to_ncmec = True
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+class CalibrationRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalibrationRound
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"Round {n}")
+    policy_version = factory.LazyFunction(published_policy_version)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class RoundItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoundItem
+
+    calibration_round = factory.SubFactory(CalibrationRoundFactory)
+    scenario = factory.SubFactory(ScenarioFactory)
+    position = factory.Sequence(lambda n: n)
