@@ -1,14 +1,30 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PolicyVersion
+from .policy import check_policy_document
 from .services import PolicyVersionError, policy_version_publish
+
+
+class PolicyVersionForm(forms.ModelForm):
+    class Meta:
+        model = PolicyVersion
+        fields = "__all__"
+
+    def clean_document(self) -> dict:
+        document = self.cleaned_data["document"]
+        policy, problems = check_policy_document(document)
+        if policy is None:
+            raise forms.ValidationError([str(problem) for problem in problems])
+        return document
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SimpleHistoryAdmin):
+    form = PolicyVersionForm
     list_display = ("policy", "version", "status", "effective_date", "published_at", "published_by")
     list_filter = ("policy", "status")
     readonly_fields = ("status", "published_at", "published_by", "retired_at", "created_by", "created_at", "based_on")
