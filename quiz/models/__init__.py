@@ -13,3 +13,7 @@ __all__ = [
     "QuizItem",
     "RoundItem",
 ]
+
+from .calibration import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot  # noqa: E402
+
+__all__ += ["AgreementSnapshot", "DriftAlert", "Granularity", "ReviewerSnapshot"]
