@@ -33,6 +33,9 @@ class Quiz(models.Model):
     cooldown_hours = models.PositiveIntegerField(default=24)
     rubric = models.JSONField(default=dict, blank=True, help_text="Scoring weights; empty uses the default rubric.")
     is_active = models.BooleanField(default=True)
+    open_to_all_trainees = models.BooleanField(
+        default=False, help_text="Practice quizzes any trainee may take without an assignment."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,6 +119,11 @@ class Attempt(models.Model):
                 condition=(Q(quiz__isnull=False) & Q(calibration_round__isnull=True))
                 | (Q(quiz__isnull=True) & Q(calibration_round__isnull=False)),
                 name="attempt_is_for_a_quiz_or_a_round",
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(quiz__isnull=False, status="in_progress"),
+                name="one_open_attempt_per_quiz_and_user",
             ),
             models.UniqueConstraint(
                 fields=["calibration_round", "user"],
@@ -202,3 +210,32 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} certified on {self.certified_at:%Y-%m-%d}"
+
+
+class ScoreChange(models.Model):
+    """A change to a stored score made by `rescore --apply`: what it was, what it became, and why."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="score_changes")
+    points_before = models.FloatField()
+    points_after = models.FloatField()
+    max_points_before = models.FloatField()
+    max_points_after = models.FloatField()
+    expected_before = models.JSONField(default=dict)
+    expected_after = models.JSONField(default=dict)
+    critical_before = models.BooleanField()
+    critical_after = models.BooleanField()
+    policy_version_before = models.ForeignKey(
+        "training.PolicyVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy_version_after = models.ForeignKey("training.PolicyVersion", on_delete=models.PROTECT, related_name="+")
+    rubric_before = models.JSONField(default=dict)
+    rubric_after = models.JSONField(default=dict)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "answer"]
+
+    def __str__(self) -> str:
+        return f"Answer {self.answer_id}: {self.points_before:g} -> {self.points_after:g} ({self.changed_at:%Y-%m-%d})"

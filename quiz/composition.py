@@ -1,0 +1,151 @@
+"""Which scenarios an attempt draws, in which order. Pure and deterministic: no Django import.
+
+`compose` draws a stratified sample: candidates are grouped by (verdict, clause) and the groups are
+visited round-robin, so every clause is represented before any clause appears twice; within a group
+the difficulties alternate. The same candidates, count and seed always give the same draw, so an
+attempt can be reproduced from the seed stored on it.
+
+`compose_adaptive` draws mostly from the trainee's weakest clauses and brings back items they
+answered wrong in earlier attempts, spaced out: a retry never comes first and at least
+`retry_gap` fresh items separate two retries.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
+UNSEEN_MASTERY = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scenario that may be drawn, with the engine's outcome for it under the attempt's version."""
+
+    id: int
+    verdict: str
+    clause: str  # "" when no clause applies
+    difficulty: str = "medium"
+
+    @property
+    def stratum(self) -> tuple[str, str]:
+        return (self.verdict, self.clause)
+
+
+@dataclass(frozen=True)
+class MasteryRecord:
+    """One earlier answer: which clause the engine expected, and whether the answer was right."""
+
+    clause: str
+    is_correct: bool
+
+
+def mastery_by_clause(records: Iterable[MasteryRecord]) -> dict[str, float]:
+    """Share of correct answers per expected clause ("" for cases where no clause applies)."""
+    seen: dict[str, int] = defaultdict(int)
+    right: dict[str, int] = defaultdict(int)
+    for record in records:
+        seen[record.clause] += 1
+        right[record.clause] += int(record.is_correct)
+    return {clause: right[clause] / seen[clause] for clause in sorted(seen)}
+
+
+def _interleave_difficulties(group: list[Candidate], rng: random.Random) -> list[Candidate]:
+    by_difficulty: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in group:
+        by_difficulty[candidate.difficulty].append(candidate)
+    lanes = []
+    for difficulty in sorted(by_difficulty, key=lambda d: (DIFFICULTY_ORDER.index(d) if d in DIFFICULTY_ORDER else 99, d)):
+        lane = by_difficulty[difficulty]
+        rng.shuffle(lane)
+        lanes.append(lane)
+    rng.shuffle(lanes)
+    ordered: list[Candidate] = []
+    while any(lanes):
+        for lane in lanes:
+            if lane:
+                ordered.append(lane.pop())
+    return ordered
+
+
+def compose(
+    candidates: Sequence[Candidate], count: int, seed: int, *, exclude: Iterable[int] = ()
+) -> list[int]:
+    """A stratified, seeded draw of up to `count` distinct candidate ids (fewer if there are fewer)."""
+    if count <= 0:
+        return []
+    excluded = set(exclude)
+    rng = random.Random(seed)
+    pool = sorted({c.id: c for c in candidates if c.id not in excluded}.values(), key=lambda c: c.id)
+    groups: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    for candidate in pool:
+        groups[candidate.stratum].append(candidate)
+    queues = [_interleave_difficulties(groups[key], rng) for key in sorted(groups)]
+    rng.shuffle(queues)
+    drawn: list[int] = []
+    while len(drawn) < count and any(queues):
+        for queue in queues:
+            if queue and len(drawn) < count:
+                drawn.append(queue.pop(0).id)
+    # Shuffle the order so the round-robin pattern does not give the answers away.
+    rng.shuffle(drawn)
+    return drawn
+
+
+def compose_adaptive(
+    candidates: Sequence[Candidate],
+    count: int,
+    seed: int,
+    *,
+    mastery: Mapping[str, float],
+    retries: Sequence[int] = (),
+    retry_share: float = 0.3,
+    retry_gap: int = 2,
+) -> list[int]:
+    """Draw `count` ids weighted towards weak clauses, with earlier wrong answers spaced in.
+
+    A clause's weight is (1 - mastery) + 0.1, so mastered clauses still come up now and then;
+    clauses never answered count as UNSEEN_MASTERY. At most `retry_share` of the items are
+    retries (taken in the given order: oldest mistake first), and each retry sits after at
+    least `retry_gap` fresh items.
+    """
+    if count <= 0:
+        return []
+    rng = random.Random(seed)
+    by_id = {c.id: c for c in candidates}
+    retry_limit = min(int(count * retry_share), count // (retry_gap + 1))
+    chosen_retries = [item for item in dict.fromkeys(retries) if item in by_id][:retry_limit]
+    fresh_needed = count - len(chosen_retries)
+
+    groups: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in sorted(by_id.values(), key=lambda c: c.id):
+        if candidate.id not in chosen_retries:
+            groups[candidate.clause].append(candidate)
+    for group in groups.values():
+        rng.shuffle(group)
+    fresh: list[int] = []
+    while len(fresh) < fresh_needed and any(groups.values()):
+        clauses = [clause for clause in sorted(groups) if groups[clause]]
+        weights = [(1.0 - mastery.get(clause, UNSEEN_MASTERY)) + 0.1 for clause in clauses]
+        clause = rng.choices(clauses, weights=weights, k=1)[0]
+        fresh.append(groups[clause].pop().id)
+
+    return space_retries(fresh, chosen_retries, gap=retry_gap)
+
+
+def space_retries(fresh: Sequence[int], retries: Sequence[int], *, gap: int) -> list[int]:
+    """Place each retry after at least `gap` fresh items; retries that do not fit go at the end."""
+    order: list[int] = []
+    pending = list(retries)
+    since_retry = 0
+    for item in fresh:
+        order.append(item)
+        since_retry += 1
+        if pending and since_retry >= gap:
+            order.append(pending.pop(0))
+            since_retry = 0
+    order.extend(pending)
+    return order
