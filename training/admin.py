@@ -12,7 +12,7 @@ from .services import PolicyVersionError, policy_version_publish
 class PolicyVersionForm(forms.ModelForm):
     class Meta:
         model = PolicyVersion
-        fields = "__all__"
+        fields = ("policy", "version", "title", "effective_date", "document", "change_note")
 
     def clean_document(self) -> dict:
         document = self.cleaned_data["document"]

@@ -49,7 +49,9 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"T-{n:03d}")
     revision = 1
     title = factory.Sequence(lambda n: f"Test scenario {n}")
-    text = "@user_4821 posts a link to https://files.example/share/9 and says the folder holds sexual images of children."
+    text = (
+        "@user_4821 posts a link to https://files.example/share/9 and says the folder holds sexual images of children."
+    )
     kind = Scenario.Kind.CASE
     difficulty = Scenario.Difficulty.EASY
     tags = factory.LazyFunction(lambda: ["link"])
@@ -69,5 +71,10 @@ class ScenarioFactory(factory.django.DjangoModelFactory):
 # Facts for one scenario per outcome family, for tests that need variety.
 BENIGN_FACTS = {"subject": "specific_person", "subject_age": 9, "conduct": "everyday_post"}
 P3_FACTS = {"subject": "children_generally", "conduct": "advocates_against", "stance": "opposes"}
-V1_FACTS = {"subject_age": 15, "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}
+V1_FACTS = {
+    "subject_age": 15,
+    "content_form": "photo_or_video",
+    "sexual_context": "suggestive",
+    "conduct": "shares_content",
+}
 B5_FACTS = {"subject_age": 14, "conduct": "sexual_conversation", "recipient_is_minor": True, "content_form": "text"}

@@ -81,13 +81,13 @@ def diff_policies(before: Mapping[str, Any], after: Mapping[str, Any]) -> Policy
                 changes.append(EntryChange(section, entry_id, "moved", (), old_position, position))
     for key in ("facts", "actions", "reporting_routes", "definitions"):
         if before.get(key) != after.get(key):
-            changes.append(
-                EntryChange(key, key, "changed", (FieldChange(key, before.get(key), after.get(key)),))
-            )
+            changes.append(EntryChange(key, key, "changed", (FieldChange(key, before.get(key), after.get(key)),)))
     return PolicyDiff(tuple(changes))
 
 
-def _relative_order_changed(old: Mapping[str, tuple[int, Any]], new: Mapping[str, tuple[int, Any]], entry_id: str) -> bool:
+def _relative_order_changed(
+    old: Mapping[str, tuple[int, Any]], new: Mapping[str, tuple[int, Any]], entry_id: str
+) -> bool:
     """A rule moved if the set of shared rules before it changed (so insertions alone do not count)."""
     shared = set(old) & set(new)
     before_old = {other for other in shared if old[other][0] < old[entry_id][0]}

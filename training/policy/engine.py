@@ -21,7 +21,9 @@ def resolve_facts(policy: Policy, facts: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in facts.items():
         spec = policy.facts.get(name)
         if spec is None:
-            problems.append(Problem(f"facts.{name}", f"unknown fact; known facts: {', '.join(sorted(policy.input_facts))}"))
+            problems.append(
+                Problem(f"facts.{name}", f"unknown fact; known facts: {', '.join(sorted(policy.input_facts))}")
+            )
         elif spec.derived:
             problems.append(Problem(f"facts.{name}", "this fact is derived by the engine and cannot be given"))
         elif not spec.accepts(value):

@@ -82,7 +82,9 @@ def _parse_facts(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, 
             problems.append(Problem(where, f"default {spec.default!r} is not one of {spec.describe_values()}"))
         facts[name] = spec
     if DERIVED_MINOR not in facts or not facts[DERIVED_MINOR].derived:
-        problems.append(Problem(f"facts.{DERIVED_MINOR}", "the engine derives this fact: declare it with derived: true"))
+        problems.append(
+            Problem(f"facts.{DERIVED_MINOR}", "the engine derives this fact: declare it with derived: true")
+        )
     for needed in ("subject", "subject_age", "subject_appears_minor"):
         if needed not in facts:
             problems.append(Problem(f"facts.{needed}", f"the engine needs this fact to derive {DERIVED_MINOR}"))
@@ -105,7 +107,10 @@ def _parse_clauses(data: Mapping[str, Any], problems: list[Problem]) -> dict[str
             kind = ClauseKind(raw.get("kind"))
         except ValueError:
             problems.append(
-                Problem(where, f'unknown kind "{raw.get("kind")}"; use one of {", ".join(kind.value for kind in ClauseKind)}')
+                Problem(
+                    where,
+                    f'unknown kind "{raw.get("kind")}"; use one of {", ".join(kind.value for kind in ClauseKind)}',
+                )
             )
             continue
         missing = [key for key in ("title", "summary", "source") if not raw.get(key)]

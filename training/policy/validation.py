@@ -95,14 +95,21 @@ def validate(policy: Policy) -> list[Problem]:
     # Enforcement and reporting see the outcome as one fact of (verdict, clause) pairs, so
     # that "verdict: violating" and "clause: P1" are never treated as compatible.
     outcomes = sorted({rule.decision for rule in policy.rules if rule.id in reachable_rules}, key=repr)
-    for section, rules in (("enforcement_rules", policy.enforcement_rules), ("reporting_rules", policy.reporting_rules)):
+    for section, rules in (
+        ("enforcement_rules", policy.enforcement_rules),
+        ("reporting_rules", policy.reporting_rules),
+    ):
         folded = [_fold_outcome_conditions(rule, outcomes) for rule in rules]
         section_domains = {**domains, "_outcome": tuple(outcomes)}
         section_problems, _ = check_decision_list(section, folded, section_domains)
         problems.extend(section_problems)
 
-    used_facts = {condition.fact for rules in (policy.rules, policy.enforcement_rules, policy.reporting_rules)
-                  for rule in rules for condition in rule.conditions}
+    used_facts = {
+        condition.fact
+        for rules in (policy.rules, policy.enforcement_rules, policy.reporting_rules)
+        for rule in rules
+        for condition in rule.conditions
+    }
     feeds_derived = {"subject", "subject_age", "subject_appears_minor"}
     for name, spec in policy.facts.items():
         if not spec.derived and name not in used_facts and name not in feeds_derived:

@@ -7,7 +7,13 @@ from accounts.models import Role
 
 from ..forms import DraftPolicyVersionForm
 from ..models import PolicyVersion
-from ..selectors import engine_policy, policy_version_diff, policy_version_get, policy_versions, published_policy_version
+from ..selectors import (
+    engine_policy,
+    policy_version_diff,
+    policy_version_get,
+    policy_versions,
+    published_policy_version,
+)
 from ..services import PolicyVersionError, policy_version_create_draft
 
 ALL_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)
@@ -25,7 +31,11 @@ def policy_detail(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             raise Http404("No policy version is published yet.")
     else:
         version = policy_version_get(pk=pk)
-        if version.status != PolicyVersion.Status.PUBLISHED and request.user.role not in STAFF_ROLES and not request.user.is_superuser:
+        if (
+            version.status != PolicyVersion.Status.PUBLISHED
+            and request.user.role not in STAFF_ROLES
+            and not request.user.is_superuser
+        ):
             raise Http404("No such policy version.")
     policy = engine_policy(version)
     return render(
@@ -58,7 +68,9 @@ def policy_version_list(request: HttpRequest) -> HttpResponse:
         except PolicyVersionError as error:
             form.add_error("version", str(error))
         else:
-            messages.success(request, f"Draft {draft.version} created as a copy of the latest version. Edit it in the admin.")
+            messages.success(
+                request, f"Draft {draft.version} created as a copy of the latest version. Edit it in the admin."
+            )
             return redirect("training:policy-version-list")
     return render(request, "training/policy_version_list.html", {"versions": policy_versions(), "form": form})
 

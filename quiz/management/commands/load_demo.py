@@ -16,6 +16,6 @@ class Command(BaseCommand):
         call_command("load_policy", publish=True, stdout=self.stdout, stderr=self.stderr)
         self.stdout.write("2/3 Accounts: creating demo users and teams…")
         demo_accounts_create()
-        self.stdout.write("3/3 Done. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"3/3 Done. Demo logins (password for all: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username:<8} {account.role}")

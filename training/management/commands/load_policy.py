@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="Publish the version after loading it.")
         parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
 
-    def handle(self, *args: object, path: str | None = None, publish: bool = False, check: bool = False, **options: object) -> None:
+    def handle(
+        self, *args: object, path: str | None = None, publish: bool = False, check: bool = False, **options: object
+    ) -> None:
         policy_path = Path(path) if path else Path(settings.CONCORDANCE["POLICY_FILE"])
         try:
             document = read_policy_file(policy_path)
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         except PolicyInvalid as error:
             for problem in error.problems:
                 self.stderr.write(f"{policy_path}: {problem}")
-            raise CommandError(f"{policy_path} is not a valid policy ({len(error.problems)} problem(s)); nothing was written.") from error
+            raise CommandError(
+                f"{policy_path} is not a valid policy ({len(error.problems)} problem(s)); nothing was written."
+            ) from error
         except PolicyVersionError as error:
             raise CommandError(str(error)) from error
         verb = "Loaded" if created else "Already loaded"
