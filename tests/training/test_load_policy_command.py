@@ -39,7 +39,7 @@ def test_loading_the_same_file_twice_changes_nothing():
 @pytest.mark.django_db
 def test_a_bad_file_is_refused_with_one_line_per_problem_and_nothing_written(tmp_path):
     document = shipped_policy_document()
-    document["rules"][3]["when"]["sexual_context"] = ["spicy"]
+    document["rules"][6]["when"]["sexual_context"] = ["spicy"]
     document["enforcement_rules"][0]["action"] = "shrug"
     path = _write(tmp_path, document)
     err = StringIO()
@@ -48,7 +48,7 @@ def test_a_bad_file_is_refused_with_one_line_per_problem_and_nothing_written(tmp
         call_command("load_policy", str(path), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        f"{path}: rules[3] (R-V1-real-depiction): unknown value 'spicy' for fact \"sexual_context\"; "
+        f"{path}: rules[6] (R-V1-real-depiction): unknown value 'spicy' for fact \"sexual_context\"; "
         "accepted: none, suggestive, explicit",
         f'{path}: enforcement_rules[0] (E-not-violating): unknown action "shrug"; '
         "known: no_action, remove_and_temporary_lock, permanent_suspension",

@@ -13,54 +13,346 @@ from training.policy.model import FactType
 
 POLICY = policy_from_file()
 
-CHILD_LINK = {"subject": "children_generally", "content_form": "link", "conduct": "links_elsewhere", "links_to_material": True}
+CHILD_LINK = {
+    "subject": "children_generally",
+    "content_form": "link",
+    "conduct": "links_elsewhere",
+    "links_to_material": True,
+}
 
 CLAUSE_CASES = [
     # (id, facts, clause, rule)
-    ("V1 suggestive video of a 15-year-old", {"subject_age": 15, "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}, "V1", "R-V1-real-depiction"),
-    ("V1 explicit context", {"subject_age": 12, "content_form": "photo_or_video", "sexual_context": "explicit", "conduct": "shares_content"}, "V1", "R-V1-real-depiction"),
-    ("V2 generated depiction", {"subject_age": 10, "content_form": "illustration_or_cgi", "sexual_context": "explicit", "conduct": "shares_content"}, "V2", "R-V2-illustrated-depiction"),
-    ("V2 doll-like realistic depiction", {"subject_age": 9, "content_form": "other_realistic_depiction", "sexual_context": "suggestive", "conduct": "shares_content"}, "V2", "R-V2-illustrated-depiction"),
-    ("V3 sexualized reply to a child", {"subject_age": 14, "content_form": "text", "sexual_context": "suggestive", "conduct": "comments_on_person"}, "V3", "R-V3-sexualized-commentary"),
+    (
+        "V1 suggestive video of a 15-year-old",
+        {
+            "subject_age": 15,
+            "content_form": "photo_or_video",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        "V1",
+        "R-V1-real-depiction",
+    ),
+    (
+        "V1 explicit context",
+        {
+            "subject_age": 12,
+            "content_form": "photo_or_video",
+            "sexual_context": "explicit",
+            "conduct": "shares_content",
+        },
+        "V1",
+        "R-V1-real-depiction",
+    ),
+    (
+        "V2 generated depiction",
+        {
+            "subject_age": 10,
+            "content_form": "illustration_or_cgi",
+            "sexual_context": "explicit",
+            "conduct": "shares_content",
+        },
+        "V2",
+        "R-V2-illustrated-depiction",
+    ),
+    (
+        "V2 doll-like realistic depiction",
+        {
+            "subject_age": 9,
+            "content_form": "other_realistic_depiction",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        "V2",
+        "R-V2-illustrated-depiction",
+    ),
+    (
+        "V3 sexualized reply to a child",
+        {"subject_age": 14, "content_form": "text", "sexual_context": "suggestive", "conduct": "comments_on_person"},
+        "V3",
+        "R-V3-sexualized-commentary",
+    ),
     ("V4 link to a folder of material", CHILD_LINK, "V4", "R-V4-link-to-material"),
-    ("B1 shared fantasy", {"subject": "children_generally", "conduct": "shares_fantasy"}, "B1", "R-B1-fantasy-or-promotion"),
-    ("B1 promotion", {"subject": "children_generally", "conduct": "promotes_exploitation", "stance": "promotes"}, "B1", "R-B1-fantasy-or-promotion"),
-    ("B2 asks for material", {"subject": "children_generally", "conduct": "seeks_material"}, "B2", "R-B2-seeking-material"),
-    ("B3 commercial offer", {"subject_age": 16, "conduct": "commercial_sex_offer"}, "B3", "R-B3-commercial-or-trafficking"),
-    ("B3 transporting a child", {"subject_age": 13, "conduct": "harbours_or_transports"}, "B3", "R-B3-commercial-or-trafficking"),
-    ("B4 sends media to a child", {"subject_age": 13, "conduct": "sends_sexual_media", "recipient_is_minor": True}, "B4", "R-B4-sending-media"),
-    ("B5 sexual conversation with a child", {"subject_age": 14, "conduct": "sexual_conversation", "recipient_is_minor": True}, "B5", "R-B5-sexual-conversation"),
-    ("B6 incentives for media", {"subject_age": 15, "conduct": "coerces_for_media_or_acts", "recipient_is_minor": True}, "B6", "R-B6-coercion"),
+    (
+        "B1 shared fantasy",
+        {"subject": "children_generally", "conduct": "shares_fantasy"},
+        "B1",
+        "R-B1-fantasy-or-promotion",
+    ),
+    (
+        "B1 promotion",
+        {"subject": "children_generally", "conduct": "promotes_exploitation", "stance": "promotes"},
+        "B1",
+        "R-B1-fantasy-or-promotion",
+    ),
+    (
+        "B2 asks for material",
+        {"subject": "children_generally", "conduct": "seeks_material"},
+        "B2",
+        "R-B2-seeking-material",
+    ),
+    (
+        "B3 commercial offer",
+        {"subject_age": 16, "conduct": "commercial_sex_offer"},
+        "B3",
+        "R-B3-commercial-or-trafficking",
+    ),
+    (
+        "B3 transporting a child",
+        {"subject_age": 13, "conduct": "harbours_or_transports"},
+        "B3",
+        "R-B3-commercial-or-trafficking",
+    ),
+    (
+        "B4 sends media to a child",
+        {"subject_age": 13, "conduct": "sends_sexual_media", "recipient_is_minor": True},
+        "B4",
+        "R-B4-sending-media",
+    ),
+    (
+        "B5 sexual conversation with a child",
+        {"subject_age": 14, "conduct": "sexual_conversation", "recipient_is_minor": True},
+        "B5",
+        "R-B5-sexual-conversation",
+    ),
+    (
+        "B6 incentives for media",
+        {"subject_age": 15, "conduct": "coerces_for_media_or_acts", "recipient_is_minor": True},
+        "B6",
+        "R-B6-coercion",
+    ),
     ("B7 names a victim", {"subject_age": 11, "conduct": "identifies_victim"}, "B7", "R-B7-identify-victim"),
-    ("B8 attraction as identity", {"subject": "children_generally", "conduct": "attraction_as_identity", "stance": "normalizes"}, "B8", "R-B8-attraction-identity"),
-    ("P1 news discussion", {"subject": "children_generally", "conduct": "discusses_topic", "stance": "opposes"}, "P1", "R-P1-discussion"),
+    (
+        "B8 attraction as identity",
+        {"subject": "children_generally", "conduct": "attraction_as_identity", "stance": "normalizes"},
+        "B8",
+        "R-B8-attraction-identity",
+    ),
+    (
+        "P1 news discussion",
+        {"subject": "children_generally", "conduct": "discusses_topic", "stance": "opposes"},
+        "P1",
+        "R-P1-discussion",
+    ),
     ("P2 help-seeking", {"subject": "children_generally", "conduct": "seeks_help"}, "P2", "R-P2-help-seeking"),
-    ("P3 advocacy", {"subject": "children_generally", "conduct": "advocates_against", "stance": "opposes"}, "P3", "R-P3-advocacy"),
-    ("P4 news photo with non-sexual nudity", {"subject_age": 6, "content_form": "photo_or_video", "nudity": True, "setting": "news_reportage", "conduct": "shares_content"}, "P4", "R-P4-nudity-in-named-setting"),
-    ("P4 renowned artwork", {"subject_age": 7, "content_form": "illustration_or_cgi", "nudity": True, "setting": "renowned_artwork", "conduct": "shares_content"}, "P4", "R-P4-nudity-in-named-setting"),
-    ("P4 educational material", {"subject_age": 5, "content_form": "photo_or_video", "nudity": True, "setting": "scientific_or_educational", "conduct": "shares_content"}, "P4", "R-P4-nudity-in-named-setting"),
-    ("benign parent post", {"subject_age": 9, "content_form": "photo_or_video", "conduct": "everyday_post"}, None, "R-benign"),
+    (
+        "P3 advocacy",
+        {"subject": "children_generally", "conduct": "advocates_against", "stance": "opposes"},
+        "P3",
+        "R-P3-advocacy",
+    ),
+    (
+        "P4 news photo with non-sexual nudity",
+        {
+            "subject_age": 6,
+            "content_form": "photo_or_video",
+            "nudity": True,
+            "setting": "news_reportage",
+            "conduct": "shares_content",
+        },
+        "P4",
+        "R-P4-nudity-in-named-setting",
+    ),
+    (
+        "P4 renowned artwork",
+        {
+            "subject_age": 7,
+            "content_form": "illustration_or_cgi",
+            "nudity": True,
+            "setting": "renowned_artwork",
+            "conduct": "shares_content",
+        },
+        "P4",
+        "R-P4-nudity-in-named-setting",
+    ),
+    (
+        "P4 educational material",
+        {
+            "subject_age": 5,
+            "content_form": "photo_or_video",
+            "nudity": True,
+            "setting": "scientific_or_educational",
+            "conduct": "shares_content",
+        },
+        "P4",
+        "R-P4-nudity-in-named-setting",
+    ),
+    (
+        "benign parent post",
+        {"subject_age": 9, "content_form": "photo_or_video", "conduct": "everyday_post"},
+        None,
+        "R-benign",
+    ),
 ]
 
 BOUNDARY_CASES = [
-    ("age 17 is a minor", {"subject_age": 17, "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}, "V1", "R-V1-real-depiction"),
-    ("age 18 is an adult", {"subject_age": 18, "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}, None, "R-adult-out-of-scope"),
-    ("unknown age with minor indicators", {"subject_age": "unknown", "subject_appears_minor": True, "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}, "V1", "R-V1-real-depiction"),
-    ("unknown age without indicators", {"subject_age": "unknown", "content_form": "photo_or_video", "sexual_context": "suggestive", "conduct": "shares_content"}, None, "R-adult-out-of-scope"),
-    ("sexualized art setting loses the exception", {"subject_age": 8, "content_form": "illustration_or_cgi", "nudity": True, "sexual_context": "suggestive", "setting": "renowned_artwork", "conduct": "shares_content"}, "V2", "R-V2-illustrated-depiction"),
-    ("nudity outside the named settings", {"subject_age": 3, "content_form": "photo_or_video", "nudity": True, "setting": "personal", "conduct": "everyday_post"}, None, "R-benign"),
-    ("advocacy that links to material", {**CHILD_LINK, "conduct": "advocates_against", "stance": "opposes"}, "V4", "R-V4-link-to-material"),
-    ("discussion that glorifies", {"subject": "children_generally", "conduct": "discusses_topic", "stance": "glorifies"}, "B1", "R-B1-discussion-that-glorifies"),
-    ("attraction discussed without normalizing", {"subject": "children_generally", "conduct": "attraction_as_identity", "stance": "neutral"}, "P1", "R-P1-discussion"),
-    ("survivor speaking about themselves", {"subject_age": 10, "conduct": "identifies_victim", "self_disclosure": True, "stance": "opposes"}, None, "R-benign"),
-    ("victim named as an adult today", {"subject_age": 9, "conduct": "identifies_victim"}, "B7", "R-B7-identify-victim"),
-    ("non-human figure", {"subject_age": 10, "content_form": "illustration_or_cgi", "figure": "non_human", "sexual_context": "explicit", "conduct": "shares_content"}, None, "R-benign"),
-    ("sexual conversation with an adult", {"subject_age": 25, "conduct": "sexual_conversation", "sexual_context": "explicit"}, None, "R-adult-out-of-scope"),
-    ("sexual conversation about a child between adults", {"subject_age": 12, "conduct": "sexual_conversation", "sexual_context": "explicit"}, "V3", "R-V3-sexualized-commentary"),
+    (
+        "age 17 is a minor",
+        {
+            "subject_age": 17,
+            "content_form": "photo_or_video",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        "V1",
+        "R-V1-real-depiction",
+    ),
+    (
+        "age 18 is an adult",
+        {
+            "subject_age": 18,
+            "content_form": "photo_or_video",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        None,
+        "R-adult-out-of-scope",
+    ),
+    (
+        "unknown age with minor indicators",
+        {
+            "subject_age": "unknown",
+            "subject_appears_minor": True,
+            "content_form": "photo_or_video",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        "V1",
+        "R-V1-real-depiction",
+    ),
+    (
+        "unknown age without indicators",
+        {
+            "subject_age": "unknown",
+            "content_form": "photo_or_video",
+            "sexual_context": "suggestive",
+            "conduct": "shares_content",
+        },
+        None,
+        "R-adult-out-of-scope",
+    ),
+    (
+        "sexualized art setting loses the exception",
+        {
+            "subject_age": 8,
+            "content_form": "illustration_or_cgi",
+            "nudity": True,
+            "sexual_context": "suggestive",
+            "setting": "renowned_artwork",
+            "conduct": "shares_content",
+        },
+        "V2",
+        "R-V2-illustrated-depiction",
+    ),
+    (
+        "nudity outside the named settings",
+        {
+            "subject_age": 3,
+            "content_form": "photo_or_video",
+            "nudity": True,
+            "setting": "personal",
+            "conduct": "everyday_post",
+        },
+        None,
+        "R-benign",
+    ),
+    (
+        "advocacy that links to material",
+        {**CHILD_LINK, "conduct": "advocates_against", "stance": "opposes"},
+        "V4",
+        "R-V4-link-to-material",
+    ),
+    (
+        "discussion that glorifies",
+        {"subject": "children_generally", "conduct": "discusses_topic", "stance": "glorifies"},
+        "B1",
+        "R-B1-discussion-that-glorifies",
+    ),
+    (
+        "attraction discussed without normalizing",
+        {"subject": "children_generally", "conduct": "attraction_as_identity", "stance": "neutral"},
+        "P1",
+        "R-P1-discussion",
+    ),
+    (
+        "survivor speaking about themselves",
+        {"subject_age": 10, "conduct": "identifies_victim", "self_disclosure": True, "stance": "opposes"},
+        "P1",
+        "R-P1-discussion",
+    ),
+    (
+        "victim of an offence between adults is out of scope",
+        {"subject_age": 30, "conduct": "identifies_victim"},
+        None,
+        "R-adult-out-of-scope",
+    ),
+    (
+        "a photo sent to a child is B4 whatever it shows",
+        {
+            "subject_age": 30,
+            "content_form": "photo_or_video",
+            "sexual_context": "explicit",
+            "conduct": "sends_sexual_media",
+            "recipient_is_minor": True,
+        },
+        "B4",
+        "R-B4-sending-media",
+    ),
+    (
+        "a link to material sent to a child is still V4",
+        {
+            "content_form": "link",
+            "conduct": "sends_sexual_media",
+            "recipient_is_minor": True,
+            "links_to_material": True,
+        },
+        "V4",
+        "R-V4-link-to-material",
+    ),
+    (
+        "a link to material concerns children even without a stated subject",
+        {"content_form": "link", "conduct": "links_elsewhere", "links_to_material": True},
+        "V4",
+        "R-V4-link-to-material",
+    ),
+    (
+        "victim named as an adult today",
+        {"subject_age": 9, "conduct": "identifies_victim"},
+        "B7",
+        "R-B7-identify-victim",
+    ),
+    (
+        "non-human figure",
+        {
+            "subject_age": 10,
+            "content_form": "illustration_or_cgi",
+            "figure": "non_human",
+            "sexual_context": "explicit",
+            "conduct": "shares_content",
+        },
+        None,
+        "R-benign",
+    ),
+    (
+        "sexual conversation with an adult",
+        {"subject_age": 25, "conduct": "sexual_conversation", "sexual_context": "explicit"},
+        None,
+        "R-adult-out-of-scope",
+    ),
+    (
+        "sexual conversation about a child between adults",
+        {"subject_age": 12, "conduct": "sexual_conversation", "sexual_context": "explicit"},
+        "V3",
+        "R-V3-sexualized-commentary",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("facts", "clause", "rule"), [case[1:] for case in CLAUSE_CASES + BOUNDARY_CASES], ids=[case[0] for case in CLAUSE_CASES + BOUNDARY_CASES])
+@pytest.mark.parametrize(
+    ("facts", "clause", "rule"),
+    [case[1:] for case in CLAUSE_CASES + BOUNDARY_CASES],
+    ids=[case[0] for case in CLAUSE_CASES + BOUNDARY_CASES],
+)
 def test_the_engine_decides_the_clause_and_names_the_rule(facts, clause, rule):
     outcome = evaluate(POLICY, facts)
 
@@ -75,7 +367,12 @@ def test_every_clause_is_decided_by_at_least_one_table_row():
 
 @pytest.mark.parametrize(
     ("clause", "verdict"),
-    [("V1", Verdict.VIOLATING), ("B5", Verdict.VIOLATING), ("P3", Verdict.NOT_VIOLATING), (None, Verdict.NOT_VIOLATING)],
+    [
+        ("V1", Verdict.VIOLATING),
+        ("B5", Verdict.VIOLATING),
+        ("P3", Verdict.NOT_VIOLATING),
+        (None, Verdict.NOT_VIOLATING),
+    ],
 )
 def test_the_verdict_follows_the_kind_of_clause(clause, verdict):
     facts = next(case[1] for case in CLAUSE_CASES if case[2] == clause)
@@ -87,15 +384,37 @@ V1_FACTS = CLAUSE_CASES[0][1]
 
 ENFORCEMENT_CASES = [
     ("malicious first offence", {**V1_FACTS}, "permanent_suspension", "E-permanent-suspension"),
-    ("no malicious intent, first offence", {**V1_FACTS, "malicious_intent": "not_identified"}, "remove_and_temporary_lock", "E-no-malicious-intent-first"),
-    ("no malicious intent, repeat offence", {**V1_FACTS, "malicious_intent": "not_identified", "prior_violations": "one_or_more"}, "permanent_suspension", "E-permanent-suspension"),
-    ("behaviour without identified intent", {"subject": "children_generally", "conduct": "seeks_material", "malicious_intent": "not_identified"}, "permanent_suspension", "E-permanent-suspension"),
-    ("not violating", {"subject": "children_generally", "conduct": "advocates_against"}, "no_action", "E-not-violating"),
+    (
+        "no malicious intent, first offence",
+        {**V1_FACTS, "malicious_intent": "not_identified"},
+        "remove_and_temporary_lock",
+        "E-no-malicious-intent-first",
+    ),
+    (
+        "no malicious intent, repeat offence",
+        {**V1_FACTS, "malicious_intent": "not_identified", "prior_violations": "one_or_more"},
+        "permanent_suspension",
+        "E-permanent-suspension",
+    ),
+    (
+        "behaviour without identified intent",
+        {"subject": "children_generally", "conduct": "seeks_material", "malicious_intent": "not_identified"},
+        "permanent_suspension",
+        "E-permanent-suspension",
+    ),
+    (
+        "not violating",
+        {"subject": "children_generally", "conduct": "advocates_against"},
+        "no_action",
+        "E-not-violating",
+    ),
     ("found elsewhere", {**CHILD_LINK, "found_where": "elsewhere_online"}, "no_action", "E-found-elsewhere"),
 ]
 
 
-@pytest.mark.parametrize(("facts", "action", "rule"), [case[1:] for case in ENFORCEMENT_CASES], ids=[case[0] for case in ENFORCEMENT_CASES])
+@pytest.mark.parametrize(
+    ("facts", "action", "rule"), [case[1:] for case in ENFORCEMENT_CASES], ids=[case[0] for case in ENFORCEMENT_CASES]
+)
 def test_the_engine_decides_the_enforcement_action(facts, action, rule):
     outcome = evaluate(POLICY, facts)
 
@@ -122,7 +441,10 @@ def test_a_report_to_ncmec_is_due_for_violating_content_on_the_platform(facts, r
     ("facts", "route"),
     [
         (CHILD_LINK, "in_product_form"),
-        ({**CHILD_LINK, "found_where": "elsewhere_online", "host_country": "united_states"}, "ncmec_or_law_enforcement"),
+        (
+            {**CHILD_LINK, "found_where": "elsewhere_online", "host_country": "united_states"},
+            "ncmec_or_law_enforcement",
+        ),
         ({**CHILD_LINK, "found_where": "elsewhere_online", "host_country": "unknown"}, "ncmec_or_law_enforcement"),
         ({**CHILD_LINK, "found_where": "elsewhere_online", "host_country": "outside_united_states"}, "inhope_hotline"),
         ({"subject": "children_generally", "conduct": "advocates_against"}, "none"),

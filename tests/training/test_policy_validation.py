@@ -49,7 +49,8 @@ def test_an_unknown_fact_in_a_rule_is_named():
     assert _problems(document) == [
         'rules[9] (R-B2-seeking-material): unknown fact "colour"; known facts: conduct, content_form, figure, '
         "found_where, host_country, links_to_material, malicious_intent, minor_involved, nudity, prior_violations, "
-        "recipient_is_minor, self_disclosure, setting, sexual_context, stance, subject, subject_appears_minor"
+        "recipient_is_minor, self_disclosure, setting, sexual_context, stance, subject, subject_appears_minor, "
+        "subject_is_minor"
     ]
 
 
@@ -58,7 +59,7 @@ def test_an_unknown_value_in_a_rule_is_named_with_the_accepted_values():
     _rule(document, "R-V1-real-depiction")["when"]["sexual_context"] = ["spicy"]
 
     assert _problems(document) == [
-        "rules[3] (R-V1-real-depiction): unknown value 'spicy' for fact \"sexual_context\"; "
+        "rules[6] (R-V1-real-depiction): unknown value 'spicy' for fact \"sexual_context\"; "
         "accepted: none, suggestive, explicit"
     ]
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .model import UNKNOWN_AGE, Outcome, Policy, Rule, Verdict
-from .parsing import DERIVED_MINOR, Problem
+from .parsing import DERIVED_MINOR, DERIVED_SUBJECT_MINOR, Problem
 
 
 class FactsInvalid(ValueError):
@@ -31,11 +31,15 @@ def resolve_facts(policy: Policy, facts: Mapping[str, Any]) -> dict[str, Any]:
     if problems:
         raise FactsInvalid(problems)
     resolved = {name: facts.get(name, spec.default) for name, spec in policy.input_facts.items()}
-    resolved[DERIVED_MINOR] = "yes" if is_minor_involved(policy, resolved) else "no"
+    subject_is_minor = is_subject_minor(policy, resolved)
+    resolved[DERIVED_SUBJECT_MINOR] = "yes" if subject_is_minor else "no"
+    minor_involved = subject_is_minor or resolved["links_to_material"] or resolved["recipient_is_minor"]
+    resolved[DERIVED_MINOR] = "yes" if minor_involved else "no"
     return resolved
 
 
-def is_minor_involved(policy: Policy, facts: Mapping[str, Any]) -> bool:
+def is_subject_minor(policy: Policy, facts: Mapping[str, Any]) -> bool:
+    """Whether the person depicted, discussed or addressed is a minor (interpretation I1 for unknown ages)."""
     if facts["subject"] == "children_generally":
         return True
     if facts["subject"] == "nobody":

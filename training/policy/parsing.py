@@ -26,6 +26,7 @@ from .model import (
 # Facts about the outcome so far, which enforcement and reporting rules may test.
 OUTCOME_FACTS = ("verdict", "clause")
 DERIVED_MINOR = "minor_involved"
+DERIVED_SUBJECT_MINOR = "subject_is_minor"
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,17 @@ def _parse_facts(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, 
         if not spec.derived and not spec.accepts(spec.default):
             problems.append(Problem(where, f"default {spec.default!r} is not one of {spec.describe_values()}"))
         facts[name] = spec
-    if DERIVED_MINOR not in facts or not facts[DERIVED_MINOR].derived:
-        problems.append(
-            Problem(f"facts.{DERIVED_MINOR}", "the engine derives this fact: declare it with derived: true")
-        )
-    for needed in ("subject", "subject_age", "subject_appears_minor"):
+    for derived in (DERIVED_SUBJECT_MINOR, DERIVED_MINOR):
+        if derived not in facts or not facts[derived].derived:
+            problems.append(Problem(f"facts.{derived}", "the engine derives this fact: declare it with derived: true"))
+    for needed in ("subject", "subject_age", "subject_appears_minor", "links_to_material", "recipient_is_minor"):
         if needed not in facts:
-            problems.append(Problem(f"facts.{needed}", f"the engine needs this fact to derive {DERIVED_MINOR}"))
+            problems.append(
+                Problem(
+                    f"facts.{needed}",
+                    f"the engine needs this fact to derive {DERIVED_SUBJECT_MINOR} and {DERIVED_MINOR}",
+                )
+            )
     return facts
 
 

@@ -110,7 +110,7 @@ def validate(policy: Policy) -> list[Problem]:
         for rule in rules
         for condition in rule.conditions
     }
-    feeds_derived = {"subject", "subject_age", "subject_appears_minor"}
+    feeds_derived = {"subject", "subject_age", "subject_appears_minor", "links_to_material", "recipient_is_minor"}
     for name, spec in policy.facts.items():
         if not spec.derived and name not in used_facts and name not in feeds_derived:
             problems.append(Problem(f"facts.{name}", "no rule uses this fact, so it can never change an outcome"))
