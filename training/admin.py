@@ -4,8 +4,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PolicyVersion
+from .models import PolicyVersion, Scenario
 from .policy import check_policy_document
+from .scenario_bank import check_content
+from .selectors import engine_policy, published_policy_version
 from .services import PolicyVersionError, policy_version_publish
 
 
@@ -48,3 +50,78 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                 self.message_user(request, str(error), level=messages.ERROR)
             else:
                 self.message_user(request, f"Published {version}.", level=messages.SUCCESS)
+
+
+class ScenarioAdminForm(forms.ModelForm):
+    """Runs the same checks as every other write path: the content guard on title and text, the
+    facts against the published vocabulary, and the intended clause against the engine."""
+
+    class Meta:
+        model = Scenario
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        version = published_policy_version()
+        if version is None:
+            raise forms.ValidationError("No policy version is published yet; scenarios are checked against it.")
+        facts = cleaned.get("facts")
+        if not isinstance(facts, dict):
+            self.add_error("facts", "Facts must be a JSON object of fact name to value.")
+            return cleaned
+        _, problems = check_content(
+            engine_policy(version),
+            title=cleaned.get("title") or "",
+            text=cleaned.get("text") or "",
+            facts=facts,
+            intended_clause=cleaned.get("intended_clause") or "",
+            intended_action=cleaned.get("intended_action") or "",
+            intended_route=cleaned.get("intended_route") or "",
+        )
+        for problem in problems:
+            field = problem.where if problem.where in self.fields else ("facts" if problem.where.startswith("facts") else None)
+            message = problem.message if field == problem.where else f"{problem.where}: {problem.message}"
+            if field is None or field in self.errors or field not in cleaned:
+                self.add_error(None, message)
+            else:
+                self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    """Drafts can be corrected here; published and retired revisions are read-only (a change is a
+    new revision, made on the scenario pages). Review and publishing happen on the scenario pages,
+    where the four-eyes rule is enforced, so status and reviewer are read-only here."""
+
+    form = ScenarioAdminForm
+    list_display = ("key", "revision", "title", "status", "intended_clause", "difficulty", "is_worked_example", "author")
+    list_filter = ("status", "kind", "difficulty", "intended_clause", "is_worked_example")
+    search_fields = ("key", "title", "text")
+    readonly_fields = (
+        "status",
+        "supersedes",
+        "reviewer",
+        "review_note",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
+        "retired_at",
+    )
+    list_select_related = ("author",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Scenario | None = None) -> tuple[str, ...]:
+        if obj is not None and obj.status in (Scenario.Status.PUBLISHED, Scenario.Status.RETIRED):
+            return tuple(field.name for field in self.model._meta.fields)
+        if obj is not None:
+            return (*self.readonly_fields, "key", "revision")
+        return self.readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New scenarios are written on the scenario pages, which fill in the author and key.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Scenario | None = None) -> bool:
+        # Answers point at revisions: nothing is deleted, scenarios are retired.
+        return False

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -110,6 +110,11 @@ class Scenario(models.Model):
             models.UniqueConstraint(fields=["key", "revision"], name="unique_scenario_revision"),
             models.UniqueConstraint(
                 fields=["key"], condition=Q(status="published"), name="one_published_revision_per_scenario"
+            ),
+            # The four-eyes rule: whoever approves a scenario did not write it.
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | Q(author__isnull=True) | ~Q(reviewer=F("author")),
+                name="scenario_reviewer_is_not_author",
             ),
         ]
         indexes = [models.Index(fields=["status", "intended_clause"])]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pending, policy
+from .views import impact, lessons, policy, scenarios
 
 app_name = "training"
 
@@ -9,7 +9,17 @@ urlpatterns = [
     path("policy/versions/", policy.policy_version_list, name="policy-version-list"),
     path("policy/versions/<int:pk>/", policy.policy_detail, name="policy-version-detail"),
     path("policy/versions/<int:pk>/compare/<int:other_pk>/", policy.policy_version_compare, name="policy-version-compare"),
-    path("policy/versions/<int:pk>/impact/", pending.not_built_yet, name="policy-impact"),
-    path("scenarios/", pending.not_built_yet, name="scenario-list"),
-    path("lessons/", pending.not_built_yet, name="lesson-list"),
+    path("policy/versions/<int:pk>/impact/", impact.policy_impact_view, name="policy-impact"),
+    path("scenarios/", scenarios.scenario_list, name="scenario-list"),
+    path("scenarios/new/", scenarios.scenario_create_view, name="scenario-create"),
+    path("scenarios/export/", scenarios.scenario_export, name="scenario-export"),
+    path("scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario-detail"),
+    path("scenarios/<int:pk>/edit/", scenarios.scenario_edit, name="scenario-edit"),
+    path("scenarios/<int:pk>/submit/", scenarios.scenario_submit, name="scenario-submit"),
+    path("scenarios/<int:pk>/approve/", scenarios.scenario_approve_view, name="scenario-approve"),
+    path("scenarios/<int:pk>/reject/", scenarios.scenario_reject_view, name="scenario-reject"),
+    path("scenarios/<int:pk>/revise/", scenarios.scenario_revise_view, name="scenario-revise"),
+    path("scenarios/<int:pk>/retire/", scenarios.scenario_retire_view, name="scenario-retire"),
+    path("lessons/", lessons.lesson_list, name="lesson-list"),
+    path("lessons/<str:clause_id>/", lessons.lesson_detail, name="lesson-detail"),
 ]

@@ -1,0 +1,80 @@
+"""Shapes of scenarios in the API. Two shapes: one for everybody (no facts, no intended clause,
+no gold answer), one for the policy team (with them). No business rule lives here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import Scenario
+
+
+class PublishedScenarioSerializer(serializers.ModelSerializer):
+    """What a reviewer may see before answering: the case, never its answer."""
+
+    class Meta:
+        model = Scenario
+        fields = ["id", "key", "revision", "title", "text", "kind", "difficulty", "tags"]
+        read_only_fields = fields
+
+
+class GoldSerializer(serializers.Serializer):
+    verdict = serializers.CharField()
+    clause_id = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    report_to_ncmec = serializers.BooleanField()
+    report_route = serializers.CharField()
+    rule_id = serializers.CharField()
+    enforcement_rule_id = serializers.CharField()
+    reporting_rule_id = serializers.CharField()
+    explanation = serializers.CharField()
+
+
+class PolicyTeamScenarioSerializer(serializers.ModelSerializer):
+    """Everything about a revision, with the engine's answer under the published policy.
+
+    `gold` is null when the facts no longer fit the published vocabulary; `gold_problem` says why.
+    """
+
+    gold = serializers.SerializerMethodField()
+    gold_problem = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "id",
+            "key",
+            "revision",
+            "status",
+            "title",
+            "text",
+            "kind",
+            "difficulty",
+            "tags",
+            "facts",
+            "intended_clause",
+            "intended_action",
+            "intended_route",
+            "is_worked_example",
+            "gold",
+            "gold_problem",
+            "supersedes",
+            "author",
+            "reviewer",
+            "review_note",
+            "created_at",
+            "submitted_at",
+            "published_at",
+            "retired_at",
+        ]
+        read_only_fields = fields
+
+    # The view attaches `gold` (selectors.attach_gold) before serializing; these only read it.
+    def get_gold(self, scenario: Scenario) -> dict | None:
+        outcome = scenario.gold.outcome
+        return GoldSerializer(outcome.as_dict()).data if outcome else None
+
+    def get_gold_problem(self, scenario: Scenario) -> str:
+        return scenario.gold.problem
