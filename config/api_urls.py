@@ -1,8 +1,9 @@
-"""The REST API: each app contributes its routes (training.api.urls, quiz.api.urls)."""
+"""The REST API: each app contributes its routes."""
 
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("training.api.policy_urls")),
     path("", include("training.api.urls")),
     path("", include("quiz.api.urls")),
 ]
