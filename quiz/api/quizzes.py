@@ -1,0 +1,252 @@
+"""The quiz API: list quizzes, start an attempt, answer, submit, read results; leads assign quizzes.
+
+The gold answer of an item is in a response only when the mode allows it: after the item is
+answered in practice, after submission in an assessment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
+from accounts.models import Role, Team, User
+from training.models import Scenario
+
+from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Quiz
+from ..selectors.quizzes import (
+    attempt_get_for_owner,
+    attempt_get_for_viewer,
+    attempt_items_with_answers,
+    clause_breakdown,
+    quiz_get_for_trainee,
+    quizzes_assignable_by,
+    quizzes_available_to,
+)
+from ..services.attempts import (
+    FINAL_ANSWER_MODES,
+    AnswerFinal,
+    AttemptClosed,
+    InputInvalid,
+    QuizError,
+    answer_record,
+    assignment_create,
+    attempt_expire_if_due,
+    attempt_start,
+    attempt_submit,
+)
+
+TRAINEES = has_role(Role.TRAINEE)
+VIEWERS = has_role(Role.TRAINEE, *LEAD_ROLES, *STAFF_ROLES)
+SETTERS = has_role(*LEAD_ROLES, *STAFF_ROLES)
+
+
+class QuizSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Quiz
+        fields = ["id", "title", "description", "mode", "question_count", "time_limit_minutes", "pass_mark_percent"]
+
+
+class GivenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["verdict", "clause_id", "action", "report_to_ncmec", "report_route", "confidence", "rationale", "answered_at"]
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Answer
+        fields = ["expected", "points", "max_points", "part_results", "is_correct", "is_critical_miss"]
+
+
+class ScenarioPublicSerializer(serializers.ModelSerializer):
+    """What a trainee may see of a scenario before answering: never its facts or intended clause."""
+
+    class Meta:
+        model = Scenario
+        fields = ["id", "title", "text", "kind", "difficulty"]
+
+
+def _item_payload(item: AttemptItem, attempt: Attempt) -> dict[str, Any]:
+    answer = item.answer
+    gold_visible = answer is not None and (attempt.mode in FINAL_ANSWER_MODES or not attempt.is_open)
+    return {
+        "position": item.position,
+        "scenario": ScenarioPublicSerializer(item.scenario).data,
+        "answer": GivenSerializer(answer).data if answer else None,
+        "feedback": FeedbackSerializer(answer).data if gold_visible else None,
+    }
+
+
+def _attempt_payload(attempt: Attempt) -> dict[str, Any]:
+    items = attempt_items_with_answers(attempt)
+    finished = not attempt.is_open
+    return {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "mode": attempt.mode,
+        "status": attempt.status,
+        "policy_version": attempt.policy_version.version,
+        "started_at": attempt.started_at,
+        "deadline_at": attempt.deadline_at,
+        "submitted_at": attempt.submitted_at,
+        "answered": sum(1 for item in items if item.answer is not None),
+        "total": len(items),
+        "score": attempt.score if finished else None,
+        "critical_misses": attempt.critical_misses if finished else None,
+        "passed": attempt.passed if finished else None,
+        "items": [_item_payload(item, attempt) for item in items],
+    }
+
+
+def _error(error: QuizError) -> Response:
+    if isinstance(error, InputInvalid):
+        return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, AttemptClosed | AnswerFinal):
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+    return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class QuizListApi(APIView):
+    permission_classes = [TRAINEES]
+
+    @extend_schema(responses=QuizSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        quizzes = quizzes_available_to(request.user).order_by("title")
+        assigned = set(
+            Assignment.objects.filter(Q(trainee=request.user) | Q(team__memberships__user=request.user)).values_list(
+                "quiz_id", flat=True
+            )
+        )
+        return Response(
+            [{**QuizSerializer(quiz).data, "assigned": quiz.pk in assigned} for quiz in quizzes]
+        )
+
+
+class AttemptStartApi(APIView):
+    permission_classes = [TRAINEES]
+
+    class InputSerializer(serializers.Serializer):
+        quiz = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quiz = quiz_get_for_trainee(user=request.user, pk=data.validated_data["quiz"])
+        try:
+            attempt = attempt_start(user=request.user, quiz=quiz)
+        except QuizError as error:
+            return _error(error)
+        return Response(_attempt_payload(attempt), status=status.HTTP_201_CREATED)
+
+
+class AttemptDetailApi(APIView):
+    permission_classes = [TRAINEES]
+
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = attempt_expire_if_due(attempt=attempt_get_for_owner(user=request.user, pk=pk))
+        return Response(_attempt_payload(attempt))
+
+
+class AnswerApi(APIView):
+    permission_classes = [TRAINEES]
+
+    class InputSerializer(serializers.Serializer):
+        scenario = serializers.IntegerField()
+        verdict = serializers.CharField(required=False, allow_blank=True, default="")
+        clause_id = serializers.CharField(required=False, allow_blank=True, default="")
+        action = serializers.CharField(required=False, allow_blank=True, default="")
+        report_to_ncmec = serializers.BooleanField(required=False, allow_null=True, default=None)
+        report_route = serializers.CharField(required=False, allow_blank=True, default="")
+        confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
+        rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = attempt_get_for_owner(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        item = AttemptItem.objects.filter(attempt=attempt, scenario_id=values.pop("scenario")).select_related("scenario").first()
+        if item is None:
+            return Response({"scenario": "This scenario is not part of this attempt."}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            answer = answer_record(attempt=attempt, scenario=item.scenario, user=request.user, **values)
+        except QuizError as error:
+            return _error(error)
+        attempt.refresh_from_db()
+        item.answer = answer
+        return Response(_item_payload(item, attempt), status=status.HTTP_201_CREATED)
+
+
+class SubmitApi(APIView):
+    permission_classes = [TRAINEES]
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request: Request, pk: int) -> Response:
+        attempt = attempt_get_for_owner(user=request.user, pk=pk)
+        attempt = attempt_submit(attempt=attempt, user=request.user)
+        return Response(_attempt_payload(attempt))
+
+
+class ResultsApi(APIView):
+    permission_classes = [VIEWERS]
+
+    @extend_schema(responses=dict)
+    def get(self, request: Request, pk: int) -> Response:
+        attempt = attempt_expire_if_due(attempt=attempt_get_for_viewer(user=request.user, pk=pk))
+        if attempt.is_open:
+            return Response({"detail": "This attempt has not been submitted yet."}, status=status.HTTP_409_CONFLICT)
+        payload = _attempt_payload(attempt)
+        payload["by_clause"] = clause_breakdown(Answer.objects.filter(attempt=attempt))
+        payload["user"] = attempt.user.username
+        return Response(payload)
+
+
+class AssignmentCreateApi(APIView):
+    permission_classes = [SETTERS]
+
+    class InputSerializer(serializers.Serializer):
+        quiz = serializers.IntegerField()
+        due_at = serializers.DateTimeField()
+        trainee = serializers.IntegerField(required=False, allow_null=True, default=None)
+        team = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    @extend_schema(request=InputSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        quiz = quizzes_assignable_by(request.user).filter(pk=values["quiz"]).first()
+        if quiz is None:
+            return Response({"quiz": "No such quiz that you may assign."}, status=status.HTTP_400_BAD_REQUEST)
+        trainee = User.objects.filter(pk=values["trainee"]).first() if values["trainee"] else None
+        team = Team.objects.filter(pk=values["team"]).first() if values["team"] else None
+        if values["trainee"] and trainee is None:
+            return Response({"trainee": "No such trainee."}, status=status.HTTP_400_BAD_REQUEST)
+        if values["team"] and team is None:
+            return Response({"team": "No such team."}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            assignment = assignment_create(
+                assigned_by=request.user, quiz=quiz, due_at=values["due_at"], trainee=trainee, team=team
+            )
+        except QuizError as error:
+            return _error(error)
+        return Response(
+            {
+                "id": assignment.pk,
+                "quiz": quiz.pk,
+                "trainee": assignment.trainee_id,
+                "team": assignment.team_id,
+                "due_at": assignment.due_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )

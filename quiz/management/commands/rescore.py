@@ -1,0 +1,79 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from training.models import PolicyVersion
+
+from ...models.quizzes import Attempt
+from ...scoring import RubricInvalid, rubric_from_dict
+from ...services.attempts import InputInvalid, rescore_apply, rescore_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Show how stored quiz scores would change under another policy version and/or rubric. "
+        "By default nothing is written (a dry run). With --apply and a --reason, each changed answer "
+        "is rescored, a ScoreChange records its before and after, and its attempt's totals are "
+        "recomputed; certifications already granted are kept. Only submitted or expired quiz "
+        "attempts are rescored; running it again after --apply changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--policy-version", help="Version label (e.g. 2021-03) to score against; default: each answer's own.")
+        parser.add_argument("--rubric", help='Rubric as JSON, e.g. \'{"clause": 3}\'; missing parts take the default.')
+        parser.add_argument("--quiz", type=int, help="Only attempts on this quiz id.")
+        parser.add_argument("--apply", action="store_true", help="Write the changes (otherwise a dry run).")
+        parser.add_argument("--reason", default="", help="Why the scores change; required with --apply.")
+        parser.add_argument("--by", help="Username recorded as making the change.")
+
+    def handle(self, *args, **options):
+        version = None
+        if options["policy_version"]:
+            version = PolicyVersion.objects.filter(version=options["policy_version"]).first()
+            if version is None:
+                raise CommandError(f"No policy version labelled {options['policy_version']!r}.")
+        rubric = None
+        if options["rubric"]:
+            try:
+                rubric = rubric_from_dict(json.loads(options["rubric"]))
+            except json.JSONDecodeError as error:
+                raise CommandError(f"--rubric is not valid JSON: {error.msg}.") from error
+            except RubricInvalid as error:
+                raise CommandError(str(error)) from error
+        by = None
+        if options["by"]:
+            by = User.objects.filter(username=options["by"]).first()
+            if by is None:
+                raise CommandError(f"No user {options['by']!r}.")
+        if options["apply"] and not options["reason"].strip():
+            raise CommandError("--apply needs a --reason saying why stored scores change.")
+        attempts = Attempt.objects.filter(quiz__isnull=False)
+        if options["quiz"]:
+            attempts = attempts.filter(quiz_id=options["quiz"])
+        plan = rescore_plan(attempts=attempts, policy_version=version, rubric=rubric)
+        for line in plan.lines:
+            answer = line.answer
+            before = answer.expected
+            after = line.expected_after
+            self.stdout.write(
+                f"attempt {answer.attempt_id} answer {answer.pk} ({answer.scenario.key}): "
+                f"points {answer.points:g}/{answer.max_points:g} -> {line.result.points:g}/{line.result.max_points:g}; "
+                f"expected {before.get('verdict')} {before.get('clause_id') or 'no clause'} -> "
+                f"{after['verdict']} {after['clause_id'] or 'no clause'}"
+                + ("; now a critical miss" if line.result.is_critical_miss and not answer.is_critical_miss else "")
+                + ("; no longer a critical miss" if answer.is_critical_miss and not line.result.is_critical_miss else "")
+            )
+        changed = [line for line in plan.lines if line.changed]
+        summary = (
+            f"{plan.answers_checked} answers checked, {len(changed)} scores would change "
+            f"in {len({line.answer.attempt_id for line in changed})} attempts."
+        )
+        if not options["apply"]:
+            self.stdout.write(summary + " Dry run: nothing written (use --apply --reason ... to write).")
+            return
+        try:
+            count = rescore_apply(plan=plan, changed_by=by, reason=options["reason"])
+        except InputInvalid as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{summary} Applied: {count} answers rescored and recorded as ScoreChange rows.")

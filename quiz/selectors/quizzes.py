@@ -1,0 +1,270 @@
+"""Reads for quizzes, attempts and their results, and the access helpers that fetch them for a user.
+
+Access helpers raise Http404 when the user may not see the resource at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.access import STAFF_ROLES, user_has_role
+from accounts.models import Role, Team, TeamMembership, User
+from training.models import PolicyVersion, Scenario
+from training.policy import FactsInvalid
+from training.selectors import gold_outcome
+
+from ..composition import Candidate, MasteryRecord, mastery_by_clause
+from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
+
+NO_CLAUSE_LABEL = "none"
+
+
+def is_staff(user: User) -> bool:
+    return user_has_role(user, STAFF_ROLES)
+
+
+# --- Which scenarios may be drawn -------------------------------------------------------------
+
+
+def quiz_scenarios_drawable() -> QuerySet[Scenario]:
+    """Only published scenarios that are not worked examples (those are shown with their answers)."""
+    return Scenario.objects.filter(status=Scenario.Status.PUBLISHED, is_worked_example=False)
+
+
+def quiz_candidates(*, version: PolicyVersion, scenarios: Iterable[Scenario] | None = None) -> list[Candidate]:
+    """Drawable scenarios with the engine's outcome under `version`; scenarios the version cannot decide are left out."""
+    candidates = []
+    for scenario in scenarios if scenarios is not None else quiz_scenarios_drawable():
+        try:
+            outcome = gold_outcome(version, scenario.facts)
+        except FactsInvalid:
+            continue
+        candidates.append(
+            Candidate(
+                id=scenario.pk,
+                verdict=outcome.verdict.value,
+                clause=outcome.clause_id or "",
+                difficulty=scenario.difficulty,
+            )
+        )
+    return candidates
+
+
+# --- Quizzes and assignments --------------------------------------------------------------------
+
+
+def team_ids_of(user: User) -> list[int]:
+    return list(TeamMembership.objects.filter(user=user).values_list("team_id", flat=True))
+
+
+def led_team_ids(user: User) -> list[int]:
+    return list(
+        TeamMembership.objects.filter(user=user, kind=TeamMembership.Kind.LEAD).values_list("team_id", flat=True)
+    )
+
+
+def quizzes_available_to(user: User) -> QuerySet[Quiz]:
+    """Active quizzes a trainee may take: open practice quizzes and those assigned to them or their team."""
+    return (
+        Quiz.objects.filter(is_active=True)
+        .filter(
+            Q(open_to_all_trainees=True)
+            | Q(assignments__trainee=user)
+            | Q(assignments__team__memberships__user=user)
+        )
+        .distinct()
+    )
+
+
+def quiz_get_for_trainee(*, user: User, pk: int) -> Quiz:
+    quiz = quizzes_available_to(user).filter(pk=pk).first()
+    if quiz is None:
+        raise Http404("No such quiz.")
+    return quiz
+
+
+def quizzes_assignable_by(user: User) -> QuerySet[Quiz]:
+    """Staff may assign any active quiz; a lead their own quizzes and those not written by another lead."""
+    quizzes = Quiz.objects.filter(is_active=True)
+    if is_staff(user):
+        return quizzes
+    return quizzes.filter(Q(created_by=user) | Q(created_by__isnull=True) | ~Q(created_by__role=Role.TEAM_LEAD))
+
+
+def teams_led_by(user: User) -> QuerySet[Team]:
+    if is_staff(user):
+        return Team.objects.all()
+    return Team.objects.filter(memberships__user=user, memberships__kind=TeamMembership.Kind.LEAD).distinct()
+
+
+def trainees_led_by(user: User) -> QuerySet[User]:
+    users = User.objects.filter(role=Role.TRAINEE)
+    if is_staff(user):
+        return users.order_by("username")
+    return users.filter(memberships__team__in=teams_led_by(user)).distinct().order_by("username")
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    trainees: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for row in self.trainees if row["completed"])
+
+
+def assignments_for_trainee(user: User) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(Q(trainee=user) | Q(team__memberships__user=user))
+        .select_related("quiz", "team")
+        .distinct()
+        .order_by("due_at")
+    )
+
+
+def lead_assignment_rows(user: User) -> list[AssignmentRow]:
+    """Assignments on the lead's own teams and members, with each trainee's completion and best score.
+
+    Three queries: the assignments, the memberships of their teams, the submitted attempts.
+    """
+    team_ids = list(teams_led_by(user).values_list("pk", flat=True))
+    assignments = list(
+        Assignment.objects.filter(Q(team_id__in=team_ids) | Q(trainee__memberships__team_id__in=team_ids))
+        .select_related("quiz", "team", "trainee")
+        .distinct()
+        .order_by("due_at", "pk")
+    )
+    memberships = TeamMembership.objects.filter(
+        team_id__in={a.team_id for a in assignments if a.team_id}, kind=TeamMembership.Kind.MEMBER
+    ).select_related("user")
+    members_by_team: dict[int, list[User]] = defaultdict(list)
+    for membership in memberships:
+        members_by_team[membership.team_id].append(membership.user)
+    trainee_ids = {u.pk for users in members_by_team.values() for u in users} | {
+        a.trainee_id for a in assignments if a.trainee_id
+    }
+    attempts = Attempt.objects.filter(
+        user_id__in=trainee_ids,
+        quiz_id__in={a.quiz_id for a in assignments},
+        status__in=[Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED],
+    ).order_by("submitted_at")
+    by_user_quiz: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_user_quiz[(attempt.user_id, attempt.quiz_id)].append(attempt)
+    rows = []
+    for assignment in assignments:
+        people = [assignment.trainee] if assignment.trainee_id else members_by_team[assignment.team_id]
+        row = AssignmentRow(assignment=assignment)
+        for person in sorted(people, key=lambda p: p.username):
+            done = [a for a in by_user_quiz[(person.pk, assignment.quiz_id)] if a.submitted_at >= assignment.created_at]
+            best = max(done, key=lambda a: a.score or 0, default=None)
+            row.trainees.append(
+                {
+                    "user": person,
+                    "completed": bool(done),
+                    "attempts": len(done),
+                    "best": best,
+                    "late": bool(done) and done[0].submitted_at > assignment.due_at,
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+# --- Attempts ----------------------------------------------------------------------------------
+
+
+def attempt_get_for_owner(*, user: User, pk: int) -> Attempt:
+    """The user's own quiz attempt; 404 for anyone else's."""
+    attempt = Attempt.objects.select_related("quiz", "policy_version").filter(pk=pk, user=user, quiz__isnull=False).first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+def attempt_get_for_viewer(*, user: User, pk: int) -> Attempt:
+    """An attempt its owner, a lead of the owner's team, or the policy team may see; 404 otherwise."""
+    attempt = (
+        Attempt.objects.select_related("quiz", "policy_version", "user").filter(pk=pk, quiz__isnull=False).first()
+    )
+    if attempt is None:
+        raise Http404("No such attempt.")
+    if attempt.user_id == user.pk or is_staff(user):
+        return attempt
+    if user_has_role(user, [Role.TEAM_LEAD]) and TeamMembership.objects.filter(
+        user_id=attempt.user_id, team_id__in=led_team_ids(user)
+    ).exists():
+        return attempt
+    raise Http404("No such attempt.")
+
+
+def attempt_items_with_answers(attempt: Attempt) -> list[AttemptItem]:
+    """Items in order, each with `.answer` (or None). Two queries: items with scenarios, answers."""
+    items = list(AttemptItem.objects.filter(attempt=attempt).select_related("scenario").order_by("position"))
+    answers = {answer.scenario_id: answer for answer in Answer.objects.filter(attempt=attempt)}
+    for item in items:
+        item.answer = answers.get(item.scenario_id)
+    return items
+
+
+def attempts_for_trainee(user: User) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(user=user, quiz__isnull=False).select_related("quiz", "policy_version").annotate(
+        answered=Count("answers", distinct=True), item_count=Count("items", distinct=True)
+    )
+
+
+def certifications_for(user: User) -> QuerySet[Certification]:
+    return Certification.objects.filter(user=user).select_related("policy_version", "attempt__quiz")
+
+
+def mastery_for(user: User) -> dict[str, float]:
+    """Share of correct answers per expected clause across the user's quiz answers (one query)."""
+    records = (
+        MasteryRecord(clause=expected.get("clause_id") or "", is_correct=is_correct)
+        for expected, is_correct in Answer.objects.filter(
+            attempt__user=user, attempt__quiz__isnull=False
+        ).values_list("expected", "is_correct")
+    )
+    return mastery_by_clause(records)
+
+
+def retry_scenarios_for(user: User) -> list[int]:
+    """Scenarios the user answered wrong in a quiz and has not answered right since, oldest mistake first."""
+    latest: dict[int, bool] = {}
+    first_wrong: dict[int, Any] = {}
+    for scenario_id, is_correct, answered_at in (
+        Answer.objects.filter(attempt__user=user, attempt__quiz__isnull=False)
+        .order_by("answered_at", "pk")
+        .values_list("scenario_id", "is_correct", "answered_at")
+    ):
+        latest[scenario_id] = is_correct
+        if not is_correct:
+            first_wrong.setdefault(scenario_id, answered_at)
+    wrong = [sid for sid, correct in latest.items() if not correct]
+    return sorted(wrong, key=lambda sid: (first_wrong[sid], sid))
+
+
+def clause_breakdown(answers: Iterable[Answer]) -> list[dict[str, Any]]:
+    """Per expected clause: items, correct, points and max points."""
+    rows: dict[str, dict[str, Any]] = {}
+    for answer in answers:
+        clause = answer.expected.get("clause_id") or NO_CLAUSE_LABEL
+        row = rows.setdefault(clause, {"clause": clause, "items": 0, "correct": 0, "points": 0.0, "max_points": 0.0})
+        row["items"] += 1
+        row["correct"] += int(answer.is_correct)
+        row["points"] += answer.points
+        row["max_points"] += answer.max_points
+    return [rows[key] for key in sorted(rows)]
+
+
+def attempt_with_prefetched_items(pk: int) -> Attempt:
+    return Attempt.objects.prefetch_related(
+        Prefetch("items", queryset=AttemptItem.objects.select_related("scenario").order_by("position"))
+    ).get(pk=pk)

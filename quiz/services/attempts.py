@@ -1,0 +1,611 @@
+"""Writes for quizzes: create quizzes and assignments, start attempts, record answers, submit, rescore.
+
+`answer_record` is the one place an answer is validated, scored against the engine under the
+attempt's policy version and rubric, and saved. Calibration rounds reuse it: any Attempt with
+AttemptItems (quiz or calibration round) can take answers through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Role, Team, TeamMembership, User
+from training.content_guard import check_text
+from training.models import PolicyVersion, Scenario
+from training.policy import Outcome
+from training.selectors import engine_policy, gold_outcome, published_policy_version
+
+from ..composition import compose, compose_adaptive
+from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
+from ..scoring import (
+    NOT_VIOLATING,
+    VIOLATING,
+    AnswerKey,
+    Rubric,
+    RubricInvalid,
+    ScoreResult,
+    attempt_score,
+    passes,
+    rubric_from_dict,
+    score_answer,
+)
+from ..selectors.quizzes import (
+    is_staff,
+    mastery_for,
+    quiz_candidates,
+    quiz_scenarios_drawable,
+    retry_scenarios_for,
+    teams_led_by,
+    trainees_led_by,
+)
+
+RATIONALE_MAX_LENGTH = 2000
+FINAL_ANSWER_MODES = (Quiz.Mode.PRACTICE, Quiz.Mode.ADAPTIVE)
+
+
+class QuizError(Exception):
+    """A refused quiz action; the message is shown to the user as it is."""
+
+
+class QuizUnavailable(QuizError):
+    pass
+
+
+class CooldownActive(QuizError):
+    pass
+
+
+class AttemptClosed(QuizError):
+    """The attempt is submitted or its time limit has passed."""
+
+
+class AnswerFinal(QuizError):
+    """A practice answer, once given (and its feedback shown), cannot change."""
+
+
+class InputInvalid(QuizError):
+    """Field-level problems: `errors` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
+# --- Quizzes and assignments --------------------------------------------------------------------
+
+
+@transaction.atomic
+def quiz_create(
+    *,
+    created_by: User,
+    title: str,
+    mode: str,
+    question_count: int,
+    pass_mark_percent: int = 80,
+    time_limit_minutes: int | None = None,
+    cooldown_hours: int = 24,
+    description: str = "",
+    scenarios: Sequence[Scenario] = (),
+    rubric: dict[str, Any] | None = None,
+    policy_version: PolicyVersion | None = None,
+    open_to_all_trainees: bool = False,
+) -> Quiz:
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Give the quiz a title."
+    if mode not in Quiz.Mode.values:
+        errors["mode"] = f"Choose one of: {', '.join(Quiz.Mode.values)}."
+    if not 1 <= question_count <= 200:
+        errors["question_count"] = "Ask between 1 and 200 questions."
+    if not 0 <= pass_mark_percent <= 100:
+        errors["pass_mark_percent"] = "The pass mark is a percentage from 0 to 100."
+    if time_limit_minutes is not None and not 1 <= time_limit_minutes <= 600:
+        errors["time_limit_minutes"] = "The time limit is from 1 to 600 minutes."
+    drawable = set(quiz_scenarios_drawable().filter(pk__in=[s.pk for s in scenarios]).values_list("pk", flat=True))
+    refused = [s.key for s in scenarios if s.pk not in drawable]
+    if refused:
+        errors["scenarios"] = "Only published scenarios that are not worked examples can be used: " + ", ".join(refused) + "."
+    try:
+        rubric_value = rubric_from_dict(rubric or {}).as_dict() if rubric else {}
+    except RubricInvalid as error:
+        errors["rubric"] = str(error)
+        rubric_value = {}
+    if errors:
+        raise InputInvalid(errors)
+    quiz = Quiz.objects.create(
+        title=title.strip(),
+        description=description,
+        mode=mode,
+        question_count=len(scenarios) if scenarios else question_count,
+        pass_mark_percent=pass_mark_percent,
+        time_limit_minutes=time_limit_minutes,
+        cooldown_hours=cooldown_hours,
+        rubric=rubric_value,
+        policy_version=policy_version,
+        open_to_all_trainees=open_to_all_trainees,
+        created_by=created_by,
+    )
+    QuizItem.objects.bulk_create(
+        QuizItem(quiz=quiz, scenario=scenario, position=position) for position, scenario in enumerate(scenarios, 1)
+    )
+    return quiz
+
+
+def assignment_create(
+    *, assigned_by: User, quiz: Quiz, due_at: dt.datetime, trainee: User | None = None, team: Team | None = None
+) -> Assignment:
+    """Assign a quiz to one trainee or one team. A lead may assign only to their own teams and members."""
+    errors: dict[str, str] = {}
+    if (trainee is None) == (team is None):
+        errors["target"] = "Choose either a trainee or a team."
+    elif team is not None and not teams_led_by(assigned_by).filter(pk=team.pk).exists():
+        errors["team"] = "You can only assign quizzes to teams you lead."
+    elif trainee is not None and not trainees_led_by(assigned_by).filter(pk=trainee.pk).exists():
+        errors["trainee"] = "You can only assign quizzes to trainees in teams you lead."
+    if not quiz.is_active:
+        errors["quiz"] = "This quiz is no longer active."
+    if due_at <= timezone.now():
+        errors["due_at"] = "The due date must be in the future."
+    if errors:
+        raise InputInvalid(errors)
+    return Assignment.objects.create(quiz=quiz, trainee=trainee, team=team, due_at=due_at, assigned_by=assigned_by)
+
+
+# --- Starting an attempt ------------------------------------------------------------------------
+
+
+def _draw(*, quiz: Quiz, user: User, version: PolicyVersion, seed: int) -> list[int]:
+    fixed = list(
+        quiz_scenarios_drawable().filter(pk__in=QuizItem.objects.filter(quiz=quiz).values("scenario_id"))
+    )
+    if fixed:
+        positions = dict(QuizItem.objects.filter(quiz=quiz).values_list("scenario_id", "position"))
+        ordered = sorted(fixed, key=lambda s: positions[s.pk])
+        return [s.pk for s in ordered if quiz_candidates(version=version, scenarios=[s])]
+    candidates = quiz_candidates(version=version)
+    if quiz.mode == Quiz.Mode.ADAPTIVE:
+        return compose_adaptive(
+            candidates,
+            quiz.question_count,
+            seed,
+            mastery=mastery_for(user),
+            retries=retry_scenarios_for(user),
+        )
+    return compose(candidates, quiz.question_count, seed)
+
+
+def cooldown_ends_at(*, quiz: Quiz, user: User) -> dt.datetime | None:
+    """When this user may next start the assessment, or None if they may now (or it is not an assessment)."""
+    if quiz.mode != Quiz.Mode.ASSESSMENT or not quiz.cooldown_hours:
+        return None
+    last = (
+        Attempt.objects.filter(quiz=quiz, user=user, submitted_at__isnull=False).order_by("-submitted_at").first()
+    )
+    if last is None:
+        return None
+    ends = last.submitted_at + dt.timedelta(hours=quiz.cooldown_hours)
+    return ends if ends > timezone.now() else None
+
+
+@transaction.atomic
+def attempt_start(*, user: User, quiz: Quiz, seed: int | None = None, now: dt.datetime | None = None) -> Attempt:
+    """Start an attempt, or return the user's attempt already in progress on this quiz.
+
+    The scenarios are drawn once, here, and stored as AttemptItems in order; the seed is kept so
+    the draw can be reproduced. Refuses inactive quizzes, assessments in their cooldown, and
+    quizzes with nothing to draw.
+    """
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS).first()
+    if open_attempt is not None:
+        open_attempt = attempt_expire_if_due(attempt=open_attempt, now=now)
+        if open_attempt.is_open:
+            return open_attempt
+    if not quiz.is_active:
+        raise QuizUnavailable("This quiz is no longer active.")
+    ends = cooldown_ends_at(quiz=quiz, user=user)
+    if ends is not None:
+        raise CooldownActive(f"You can retake this assessment from {timezone.localtime(ends):%d %b %Y %H:%M} UTC.")
+    version = quiz.policy_version or published_policy_version()
+    if version is None:
+        raise QuizUnavailable("No policy version is published yet, so there is nothing to be scored against.")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    scenario_ids = _draw(quiz=quiz, user=user, version=version, seed=seed)
+    if not scenario_ids:
+        raise QuizUnavailable("No published scenarios are available for this quiz yet.")
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                mode=quiz.mode,
+                policy_version=version,
+                rubric=rubric_from_dict(quiz.rubric or {}).as_dict(),
+                seed=seed,
+                started_at=now,
+                deadline_at=now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(attempt=attempt, scenario_id=scenario_id, position=position)
+                for position, scenario_id in enumerate(scenario_ids, 1)
+            )
+    except IntegrityError:
+        # Another tab started the same quiz at the same moment: use its attempt.
+        return Attempt.objects.get(quiz=quiz, user=user, status=Attempt.Status.IN_PROGRESS)
+    return attempt
+
+
+# --- Answering ----------------------------------------------------------------------------------
+
+
+def expected_from_outcome(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "verdict": outcome.verdict.value,
+        "clause_id": outcome.clause_id or "",
+        "action": outcome.action,
+        "report_to_ncmec": outcome.report_to_ncmec,
+        "report_route": outcome.report_route,
+        "rule_id": outcome.rule_id,
+        "explanation": outcome.explanation,
+    }
+
+
+def _key(values: dict[str, Any]) -> AnswerKey:
+    return AnswerKey(
+        verdict=values.get("verdict") or "",
+        clause_id=values.get("clause_id") or "",
+        action=values.get("action") or "",
+        report_to_ncmec=values.get("report_to_ncmec"),
+        report_route=values.get("report_route") or "",
+    )
+
+
+def answer_score(*, version: PolicyVersion, rubric: Rubric, scenario: Scenario, given: dict[str, Any]) -> tuple[dict[str, Any], ScoreResult]:
+    """The engine's expected answer for `scenario` under `version`, and `given` scored against it."""
+    expected = expected_from_outcome(gold_outcome(version, scenario.facts))
+    return expected, score_answer(_key(given), _key(expected), rubric, scenario.kind)
+
+
+def _validate(
+    *, version: PolicyVersion, kind: str, verdict: str, clause_id: str, action: str,
+    report_to_ncmec: bool | None, report_route: str, confidence: int | None, rationale: str,
+) -> dict[str, Any]:
+    policy = engine_policy(version)
+    errors: dict[str, str] = {}
+    if kind == Scenario.Kind.REPORTING:
+        if report_route not in policy.reporting_routes:
+            errors["report_route"] = f"Choose a reporting route: {', '.join(policy.reporting_routes)}."
+        cleaned = {"verdict": "", "clause_id": "", "action": "", "report_to_ncmec": None, "report_route": report_route}
+    else:
+        if verdict not in (VIOLATING, NOT_VIOLATING):
+            errors["verdict"] = "Choose a verdict: violating or not violating."
+        clause = policy.clauses.get(clause_id) if clause_id else None
+        if clause_id and clause is None:
+            errors["clause_id"] = f"{clause_id!r} is not a clause of this policy."
+        elif verdict == VIOLATING and clause is None:
+            errors["clause_id"] = "A violating verdict needs the clause it violates."
+        elif verdict == VIOLATING and clause is not None and clause.verdict.value != VIOLATING:
+            errors["clause_id"] = f"{clause.id} is a permitted clause; choose a violating clause for a violating verdict."
+        elif verdict == NOT_VIOLATING and clause is not None and clause.verdict.value != NOT_VIOLATING:
+            errors["clause_id"] = f"{clause.id} is a violating clause; choose a permitted clause or no clause."
+        if action not in policy.actions:
+            errors["action"] = f"Choose an enforcement action: {', '.join(policy.actions)}."
+        if report_to_ncmec is None:
+            errors["report_to_ncmec"] = "Say whether a report to NCMEC is due."
+        cleaned = {
+            "verdict": verdict,
+            "clause_id": clause_id or "",
+            "action": action,
+            "report_to_ncmec": report_to_ncmec,
+            "report_route": "",
+        }
+    if confidence is not None and not 1 <= confidence <= 5:
+        errors["confidence"] = "Confidence is from 1 (unsure) to 5 (certain)."
+    problems = check_text(rationale or "", max_length=RATIONALE_MAX_LENGTH)
+    if problems:
+        errors["rationale"] = "Your rationale cannot be saved: " + " ".join(p.message for p in problems)
+    if errors:
+        raise InputInvalid(errors)
+    return cleaned
+
+
+def _time_limit_message(attempt: Attempt) -> str:
+    return (
+        f"The time limit for this attempt passed at {timezone.localtime(attempt.deadline_at):%H:%M} UTC; "
+        "answers after it are not recorded."
+    )
+
+
+@transaction.atomic
+def answer_record(
+    *,
+    attempt: Attempt,
+    scenario: Scenario,
+    user: User,
+    verdict: str = "",
+    clause_id: str = "",
+    action: str = "",
+    report_to_ncmec: bool | None = None,
+    report_route: str = "",
+    confidence: int | None = None,
+    rationale: str = "",
+    now: dt.datetime | None = None,
+) -> Answer:
+    """Validate, score against the engine under the attempt's version and rubric, and save one answer.
+
+    Locks the attempt row so that two tabs answering at once are serialised. In practice and
+    adaptive attempts an answer is final once given; in assessments and calibration rounds it may
+    change until the attempt is submitted. Raises AttemptClosed, AnswerFinal or InputInvalid.
+    """
+    now = now or timezone.now()
+    locked = Attempt.objects.select_for_update().select_related("policy_version").get(pk=attempt.pk)
+    if locked.user_id != user.pk:
+        raise QuizUnavailable("This attempt is not yours.")
+    if locked.status != Attempt.Status.IN_PROGRESS:
+        raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
+    if locked.deadline_at and now > locked.deadline_at:
+        raise AttemptClosed(_time_limit_message(locked))
+    if not AttemptItem.objects.filter(attempt=locked, scenario=scenario).exists():
+        raise InputInvalid({"scenario": "This scenario is not part of this attempt."})
+    existing = Answer.objects.filter(attempt=locked, scenario=scenario).first()
+    if existing is not None and locked.mode in FINAL_ANSWER_MODES:
+        raise AnswerFinal("You have already answered this question; in practice an answer is final once given.")
+    cleaned = _validate(
+        version=locked.policy_version,
+        kind=scenario.kind,
+        verdict=verdict,
+        clause_id=clause_id,
+        action=action,
+        report_to_ncmec=report_to_ncmec,
+        report_route=report_route,
+        confidence=confidence,
+        rationale=rationale,
+    )
+    rubric = rubric_from_dict(locked.rubric or {})
+    expected, result = answer_score(version=locked.policy_version, rubric=rubric, scenario=scenario, given=cleaned)
+    values = {
+        **cleaned,
+        "confidence": confidence,
+        "rationale": rationale or "",
+        "answered_at": now,
+        "expected": expected,
+        "scored_policy_version": locked.policy_version,
+        "scored_rubric": rubric.as_dict(),
+        "points": result.points,
+        "max_points": result.max_points,
+        "part_results": result.parts_as_dict(),
+        "is_correct": result.is_correct,
+        "is_critical_miss": result.is_critical_miss,
+    }
+    if existing is not None:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(values))
+        return existing
+    return Answer.objects.create(attempt=locked, scenario=scenario, **values)
+
+
+# --- Finishing ----------------------------------------------------------------------------------
+
+
+def _finalise(attempt: Attempt, *, status: str, now: dt.datetime) -> Attempt:
+    rubric = rubric_from_dict(attempt.rubric or {})
+    answers = {a.scenario_id: a for a in Answer.objects.filter(attempt=attempt)}
+    points, maxima = [], []
+    for item in AttemptItem.objects.filter(attempt=attempt).select_related("scenario"):
+        answer = answers.get(item.scenario_id)
+        points.append(answer.points if answer else 0.0)
+        maxima.append(answer.max_points if answer else rubric.max_points(item.scenario.kind))
+    attempt.score = attempt_score(points, maxima)
+    attempt.critical_misses = sum(1 for a in answers.values() if a.is_critical_miss)
+    attempt.status = status
+    attempt.submitted_at = now
+    quiz = attempt.quiz
+    attempt.passed = (
+        passes(attempt.score, attempt.critical_misses, quiz.pass_mark_percent)
+        if quiz is not None and attempt.mode == Quiz.Mode.ASSESSMENT
+        else None
+    )
+    attempt.save(update_fields=["score", "critical_misses", "status", "submitted_at", "passed"])
+    if attempt.passed:
+        Certification.objects.get_or_create(
+            attempt=attempt,
+            defaults={
+                "user_id": attempt.user_id,
+                "policy_version_id": attempt.policy_version_id,
+                "score": attempt.score,
+                "certified_at": now,
+            },
+        )
+    return attempt
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, user: User, now: dt.datetime | None = None) -> Attempt:
+    """Submit and score an attempt. Submitting again returns it unchanged; after the time limit the
+    attempt is closed as expired, scored on the answers given in time."""
+    now = now or timezone.now()
+    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if locked.user_id != user.pk:
+        raise QuizUnavailable("This attempt is not yours.")
+    if locked.status != Attempt.Status.IN_PROGRESS:
+        return locked
+    expired = locked.deadline_at is not None and now > locked.deadline_at
+    return _finalise(locked, status=Attempt.Status.EXPIRED if expired else Attempt.Status.SUBMITTED, now=now)
+
+
+@transaction.atomic
+def attempt_expire_if_due(*, attempt: Attempt, now: dt.datetime | None = None) -> Attempt:
+    """Close an attempt whose time limit has passed (scored on what was answered in time)."""
+    now = now or timezone.now()
+    if attempt.status != Attempt.Status.IN_PROGRESS or attempt.deadline_at is None or now <= attempt.deadline_at:
+        return attempt
+    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if locked.status != Attempt.Status.IN_PROGRESS:
+        return locked
+    return _finalise(locked, status=Attempt.Status.EXPIRED, now=locked.deadline_at)
+
+
+# --- Rescoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RescoreLine:
+    answer: Answer
+    expected_after: dict[str, Any]
+    result: ScoreResult
+    version_after: PolicyVersion
+    rubric_after: Rubric
+
+    @property
+    def points_before(self) -> float:
+        return self.answer.points
+
+    @property
+    def changed(self) -> bool:
+        before = {k: v for k, v in self.answer.expected.items() if k != "explanation"}
+        after = {k: v for k, v in self.expected_after.items() if k != "explanation"}
+        return (
+            before != after
+            or self.answer.points != self.result.points
+            or self.answer.max_points != self.result.max_points
+            or self.answer.is_critical_miss != self.result.is_critical_miss
+            or self.answer.is_correct != self.result.is_correct
+        )
+
+
+@dataclass
+class RescorePlan:
+    lines: list[RescoreLine]
+    answers_checked: int
+
+    @property
+    def attempt_ids(self) -> list[int]:
+        return sorted({line.answer.attempt_id for line in self.lines})
+
+
+def rescore_plan(
+    *, attempts: QuerySet[Attempt], policy_version: PolicyVersion | None = None, rubric: Rubric | None = None
+) -> RescorePlan:
+    """What would change if the submitted attempts' answers were scored under another version or rubric.
+
+    Without `policy_version` each answer keeps the version it was scored with; without `rubric`, its rubric.
+    Writes nothing.
+    """
+    answers = Answer.objects.filter(
+        attempt__in=attempts.filter(status__in=[Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED])
+    ).select_related("scenario", "scored_policy_version", "attempt").order_by("attempt_id", "pk")
+    lines = []
+    checked = 0
+    for answer in answers:
+        checked += 1
+        version = policy_version or answer.scored_policy_version or answer.attempt.policy_version
+        new_rubric = rubric or rubric_from_dict(answer.scored_rubric or {})
+        given = {
+            "verdict": answer.verdict,
+            "clause_id": answer.clause_id,
+            "action": answer.action,
+            "report_to_ncmec": answer.report_to_ncmec,
+            "report_route": answer.report_route,
+        }
+        expected, result = answer_score(version=version, rubric=new_rubric, scenario=answer.scenario, given=given)
+        line = RescoreLine(answer=answer, expected_after=expected, result=result, version_after=version, rubric_after=new_rubric)
+        if line.changed or version.pk != answer.scored_policy_version_id or new_rubric.as_dict() != answer.scored_rubric:
+            lines.append(line)
+    return RescorePlan(lines=lines, answers_checked=checked)
+
+
+@transaction.atomic
+def rescore_apply(*, plan: RescorePlan, changed_by: User | None, reason: str, now: dt.datetime | None = None) -> int:
+    """Write a plan: update each answer, record a ScoreChange for it, and rescore its attempt's totals.
+
+    Certifications already granted are kept: they record what was true when they were granted.
+    Returns the number of answers changed.
+    """
+    if not reason.strip():
+        raise InputInvalid({"reason": "Give a reason for changing stored scores."})
+    now = now or timezone.now()
+    for line in plan.lines:
+        answer = line.answer
+        ScoreChange.objects.create(
+            answer=answer,
+            points_before=answer.points,
+            points_after=line.result.points,
+            max_points_before=answer.max_points,
+            max_points_after=line.result.max_points,
+            expected_before=answer.expected,
+            expected_after=line.expected_after,
+            critical_before=answer.is_critical_miss,
+            critical_after=line.result.is_critical_miss,
+            policy_version_before=answer.scored_policy_version,
+            policy_version_after=line.version_after,
+            rubric_before=answer.scored_rubric,
+            rubric_after=line.rubric_after.as_dict(),
+            changed_by=changed_by,
+            changed_at=now,
+            reason=reason.strip(),
+        )
+        answer.expected = line.expected_after
+        answer.scored_policy_version = line.version_after
+        answer.scored_rubric = line.rubric_after.as_dict()
+        answer.points = line.result.points
+        answer.max_points = line.result.max_points
+        answer.part_results = line.result.parts_as_dict()
+        answer.is_correct = line.result.is_correct
+        answer.is_critical_miss = line.result.is_critical_miss
+        answer.save(
+            update_fields=[
+                "expected", "scored_policy_version", "scored_rubric", "points", "max_points",
+                "part_results", "is_correct", "is_critical_miss",
+            ]
+        )
+    for attempt in Attempt.objects.select_for_update().filter(pk__in=plan.attempt_ids).select_related("quiz"):
+        _retotal(attempt, rubric=plan.lines[0].rubric_after if plan.lines else None)
+    return len(plan.lines)
+
+
+def _retotal(attempt: Attempt, *, rubric: Rubric | None) -> None:
+    answers = list(Answer.objects.filter(attempt=attempt))
+    unanswered = AttemptItem.objects.filter(attempt=attempt).exclude(
+        scenario_id__in=[a.scenario_id for a in answers]
+    ).select_related("scenario")
+    rubric = rubric or rubric_from_dict(attempt.rubric or {})
+    points = [a.points for a in answers] + [0.0 for _ in unanswered]
+    maxima = [a.max_points for a in answers] + [rubric.max_points(item.scenario.kind) for item in unanswered]
+    attempt.score = attempt_score(points, maxima)
+    attempt.critical_misses = sum(1 for a in answers if a.is_critical_miss)
+    if attempt.quiz is not None and attempt.mode == Quiz.Mode.ASSESSMENT:
+        attempt.passed = passes(attempt.score, attempt.critical_misses, attempt.quiz.pass_mark_percent)
+    attempt.save(update_fields=["score", "critical_misses", "passed"])
+
+
+def trainee_team_ids(user: User) -> Iterable[int]:
+    return TeamMembership.objects.filter(user=user).values_list("team_id", flat=True)
+
+
+__all__ = [
+    "AnswerFinal",
+    "AttemptClosed",
+    "CooldownActive",
+    "InputInvalid",
+    "QuizError",
+    "QuizUnavailable",
+    "Role",
+    "answer_record",
+    "assignment_create",
+    "attempt_expire_if_due",
+    "attempt_start",
+    "attempt_submit",
+    "is_staff",
+    "quiz_create",
+    "rescore_apply",
+    "rescore_plan",
+]
