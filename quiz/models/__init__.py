@@ -14,6 +14,6 @@ __all__ = [
     "RoundItem",
 ]
 
-from .calibration import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot  # noqa: E402
+from .calibration import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot
 
 __all__ += ["AgreementSnapshot", "DriftAlert", "Granularity", "ReviewerSnapshot"]

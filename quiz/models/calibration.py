@@ -19,7 +19,9 @@ class CalibrationRound(models.Model):
     class Meta:
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_it_opens")
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_it_opens"
+            )
         ]
 
     def __str__(self) -> str:
@@ -92,7 +94,9 @@ class AgreementSnapshot(models.Model):
     ac1 = models.FloatField(null=True, blank=True, help_text="Gwet's AC1.")
     warnings = models.JSONField(default=list, blank=True)
     pairwise = models.JSONField(
-        default=dict, blank=True, help_text="Cohen's kappa for each pair of reviewers: {'users': [...], 'matrix': [...]}."
+        default=dict,
+        blank=True,
+        help_text="Cohen's kappa for each pair of reviewers: {'users': [...], 'matrix': [...]}.",
     )
     computed_at = models.DateTimeField()
 
@@ -135,7 +139,9 @@ class ReviewerSnapshot(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     n_answers = models.PositiveIntegerField(default=0)
-    accuracy = models.FloatField(null=True, blank=True, help_text="Share of answers whose clause decision matches gold.")
+    accuracy = models.FloatField(
+        null=True, blank=True, help_text="Share of answers whose clause decision matches gold."
+    )
     kappa_vs_gold = models.FloatField(null=True, blank=True)
     sensitivity = models.FloatField(null=True, blank=True, help_text="Share of violating cases answered violating.")
     specificity = models.FloatField(null=True, blank=True, help_text="Share of permitted cases answered not violating.")
@@ -170,7 +176,9 @@ class DriftAlert(models.Model):
     threshold = models.FloatField()
     granularity = models.CharField(max_length=8, choices=Granularity.choices, default=Granularity.WEEK)
     period_start = models.DateField(help_text="Start of the last window under the threshold.")
-    windows = models.JSONField(default=list, help_text="[{'period_start': ..., 'value': ...}] for the windows under it.")
+    windows = models.JSONField(
+        default=list, help_text="[{'period_start': ..., 'value': ...}] for the windows under it."
+    )
     raised_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(

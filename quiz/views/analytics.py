@@ -1,0 +1,212 @@
+"""Dashboards for leads (from snapshots) and the policy team's item analysis and contested queue.
+Every table page answers ?format=csv and ?format=json with the same rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
+from quiz.models import DriftAlert, Granularity
+from quiz.selectors.analytics import contested_scenarios, item_analysis, team_dashboard
+from quiz.selectors.calibration import teams_led_by
+from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    return value
+
+
+def export_response(
+    request: HttpRequest, name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse | None:
+    """The table as CSV or JSON when ?format= asks for it; None for the HTML page."""
+    fmt = request.GET.get("format")
+    if fmt is None:
+        return None
+    if fmt not in EXPORT_FORMATS:
+        return JsonResponse({"format": [f"Choose one of: {', '.join(EXPORT_FORMATS)}."]}, status=400)
+    records = [[_clean(value) for value in row] for row in rows]
+    if fmt == "json":
+        return JsonResponse({"columns": list(columns), "rows": [dict(zip(columns, r, strict=True)) for r in records]})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if value is None else value for value in record])
+    return response
+
+
+def _granularity(request: HttpRequest) -> str:
+    value = request.GET.get("granularity", Granularity.WEEK)
+    return value if value in Granularity.values else Granularity.WEEK
+
+
+@role_required(*LEAD_ROLES)
+def lead_dashboard(request: HttpRequest) -> HttpResponse:
+    """A lead's home: their teams, agreement over time, clauses by period, alerts, reviewers
+    against gold and the pairwise kappa matrix; all read from stored snapshots."""
+    teams = list(teams_led_by(request.user))
+    team = teams[0] if teams else None
+    if "team" in request.GET:
+        team = next((t for t in teams if str(t.pk) == request.GET["team"]), None)
+        if team is None:
+            raise Http404("No such team.")
+    granularity = _granularity(request)
+    dashboard = team_dashboard(team, granularity) if team else None
+    table = request.GET.get("table", "reviewers")
+    if dashboard is not None and "format" in request.GET:
+        exported = _dashboard_export(request, dashboard, table)
+        if exported is not None:
+            return exported
+    chart = None
+    if dashboard is not None:
+        chart = {
+            "labels": [s.period_start.isoformat() for s in dashboard.trend],
+            "alpha": [_clean(s.alpha) for s in dashboard.trend],
+            "alpha_low": [_clean(s.alpha_low) for s in dashboard.trend],
+            "alpha_high": [_clean(s.alpha_high) for s in dashboard.trend],
+            "ac1": [_clean(s.ac1) for s in dashboard.trend],
+            "percent": [_clean(s.percent_agreement) for s in dashboard.trend],
+            "threshold": drift_thresholds()["team_alpha"],
+        }
+    return render(
+        request,
+        "quiz/analytics/lead_dashboard.html",
+        {"teams": teams, "team": team, "dashboard": dashboard, "chart": chart, "granularity": granularity},
+    )
+
+
+def _dashboard_export(request: HttpRequest, dashboard: Any, table: str) -> HttpResponse | None:
+    name = f"{dashboard.team.name}-{table}-{dashboard.granularity}".replace(" ", "-").lower()
+    if table == "trend":
+        columns = ["period_start", "period_end", "n_raters", "n_units", "percent_agreement", "fleiss_kappa", "alpha"]
+        columns += ["alpha_low", "alpha_high", "ac1", "warnings"]
+        rows = [
+            [
+                s.period_start.isoformat(),
+                s.period_end.isoformat(),
+                s.n_raters,
+                s.n_units,
+                s.percent_agreement,
+                s.fleiss_kappa,
+                s.alpha,
+                s.alpha_low,
+                s.alpha_high,
+                s.ac1,
+                " ".join(s.warnings),
+            ]
+            for s in dashboard.trend
+        ]
+    elif table == "heatmap":
+        columns = ["clause_id"] + [p.isoformat() for p in dashboard.heatmap_periods]
+        rows = [[row["clause_id"]] + [cell["value"] for cell in row["cells"]] for row in dashboard.heatmap_rows]
+    elif table == "pairwise":
+        columns = ["reviewer"] + [u.username if u else "" for u in dashboard.pairwise_users]
+        rows = [
+            [row["user"].username if row["user"] else ""] + [c["value"] for c in row["cells"]]
+            for row in dashboard.pairwise_rows
+        ]
+    elif table == "reviewers":
+        columns = ["reviewer", "period_start", "n_answers", "accuracy", "kappa_vs_gold", "sensitivity", "specificity"]
+        rows = [
+            [
+                r["user"].username,
+                r["latest"].period_start.isoformat(),
+                r["latest"].n_answers,
+                r["latest"].accuracy,
+                r["latest"].kappa_vs_gold,
+                r["latest"].sensitivity,
+                r["latest"].specificity,
+            ]
+            for r in dashboard.reviewers
+        ]
+    elif table == "alerts":
+        columns = ["metric", "reviewer", "threshold", "period_start", "windows", "raised_at"]
+        rows = [
+            [
+                a.metric,
+                a.user.username if a.user else "",
+                a.threshold,
+                a.period_start.isoformat(),
+                json.dumps(a.windows),
+                a.raised_at.isoformat(),
+            ]
+            for a in dashboard.alerts
+        ]
+    else:
+        return JsonResponse({"table": ["Choose one of: trend, heatmap, pairwise, reviewers, alerts."]}, status=400)
+    return export_response(request, name, columns, rows)
+
+
+@require_POST
+@role_required(*LEAD_ROLES)
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = DriftAlert.objects.filter(pk=pk, team__in=teams_led_by(request.user)).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    drift_alert_acknowledge(alert=alert, user=request.user)
+    messages.success(request, "Alert acknowledged.")
+    return redirect(f"{reverse('quiz:lead-dashboard')}?team={alert.team_id}")
+
+
+def _item_rows(items: Sequence[Any]) -> list[list[Any]]:
+    return [
+        [
+            item.scenario.key,
+            item.scenario.title,
+            item.gold_label,
+            item.stats.n_answers,
+            item.stats.facility,
+            item.stats.discrimination,
+            item.stats.agreement,
+            "; ".join(f"{label}: {count}" for label, count in item.stats.distribution),
+        ]
+        for item in items
+    ]
+
+
+ITEM_COLUMNS = ["scenario", "title", "gold", "answers", "facility", "discrimination", "agreement", "distribution"]
+
+
+@role_required(*STAFF_ROLES)
+def item_analysis_list(request: HttpRequest) -> HttpResponse:
+    """Facility, discrimination and answer distribution for every answered scenario."""
+    items = item_analysis()
+    exported = export_response(request, "item-analysis", ITEM_COLUMNS, _item_rows(items))
+    return exported or render(request, "quiz/analytics/item_analysis.html", {"items": items})
+
+
+@role_required(*STAFF_ROLES)
+def contested_list(request: HttpRequest) -> HttpResponse:
+    """Scenarios that split reviewers or that reviewers mostly answer against gold: where guidance
+    is unclear. Each links to the rule and clause that decide it, with the draft's gold beside it."""
+    items, draft, titles = contested_scenarios()
+    columns = [*ITEM_COLUMNS, "reasons", "rule", "draft_gold"]
+    rows = [
+        [
+            *base,
+            "; ".join(item.reasons),
+            item.gold.rule_id if item.gold else "",
+            item.draft_gold.clause_id or str(item.draft_gold.verdict) if item.draft_gold else "",
+        ]
+        for base, item in zip(_item_rows(items), items, strict=True)
+    ]
+    exported = export_response(request, "contested-scenarios", columns, rows)
+    return exported or render(
+        request, "quiz/analytics/contested_list.html", {"items": items, "draft": draft, "clause_titles": titles}
+    )
