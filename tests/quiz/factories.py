@@ -74,3 +74,46 @@ class RoundItemFactory(factory.django.DjangoModelFactory):
     calibration_round = factory.SubFactory(CalibrationRoundFactory)
     scenario = factory.SubFactory(ScenarioFactory)
     position = factory.Sequence(lambda n: n)
+
+
+# --- Quiz taking (issue 4) -------------------------------------------------------------------
+
+from quiz.models import Assignment, QuizItem  # noqa: E402
+from tests.training.factories import B5_FACTS, BENIGN_FACTS, P3_FACTS, V1_FACTS  # noqa: E402
+
+
+class QuizItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizItem
+
+    quiz = factory.SubFactory(QuizFactory)
+    scenario = factory.SubFactory(ScenarioFactory)
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    quiz = factory.SubFactory(QuizFactory)
+    trainee = None
+    team = None
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+# One published scenario per outcome family: key -> (facts, intended clause, difficulty).
+QUIZ_BANK = {
+    "Q-V4": ({"subject": "children_generally", "content_form": "link", "conduct": "links_elsewhere", "links_to_material": True}, "V4", "easy"),
+    "Q-V1": (V1_FACTS, "V1", "medium"),
+    "Q-B5": (B5_FACTS, "B5", "hard"),
+    "Q-P3": (P3_FACTS, "P3", "medium"),
+    "Q-BENIGN": (BENIGN_FACTS, "", "easy"),
+}
+
+
+def quiz_bank() -> dict:
+    """Five published scenarios, one per outcome family (V4, V1, B5, P3, no clause), by key."""
+    return {
+        key: ScenarioFactory(key=key, title=f"Case {number}", facts=facts, intended_clause=clause, difficulty=difficulty)
+        for number, (key, (facts, clause, difficulty)) in enumerate(QUIZ_BANK.items(), start=1)
+    }
