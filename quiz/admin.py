@@ -1,0 +1,81 @@
+"""Admin for quizzes. Submitted attempts, answers and score changes are history: read-only here."""
+
+from django.contrib import admin
+
+from .models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
+
+
+class QuizItemInline(admin.TabularInline):
+    model = QuizItem
+    extra = 0
+    raw_id_fields = ["scenario"]
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = ["title", "mode", "question_count", "time_limit_minutes", "pass_mark_percent", "is_active", "open_to_all_trainees"]
+    list_filter = ["mode", "is_active", "open_to_all_trainees"]
+    search_fields = ["title"]
+    inlines = [QuizItemInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["quiz", "trainee", "team", "due_at", "assigned_by"]
+    list_filter = ["team"]
+    raw_id_fields = ["trainee"]
+
+
+class AttemptItemInline(admin.TabularInline):
+    model = AttemptItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["scenario", "position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["user", "quiz", "calibration_round", "mode", "status", "score", "critical_misses", "passed", "started_at"]
+    list_filter = ["mode", "status", "passed"]
+    search_fields = ["user__username"]
+    inlines = [AttemptItemInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A submitted attempt never changes: every field is read-only once it is no longer in progress.
+        if obj is not None and obj.status != Attempt.Status.IN_PROGRESS:
+            return [field.name for field in self.model._meta.fields]
+        return ["seed", "policy_version", "rubric", "score", "critical_misses", "passed", "submitted_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status == Attempt.Status.IN_PROGRESS
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ["attempt", "scenario", "verdict", "clause_id", "points", "max_points", "is_correct", "is_critical_miss", "answered_at"]
+    list_filter = ["is_correct", "is_critical_miss"]
+    search_fields = ["attempt__user__username", "scenario__key"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "policy_version", "score", "certified_at"]
+
+
+@admin.register(ScoreChange)
+class ScoreChangeAdmin(ReadOnlyAdmin):
+    list_display = ["answer", "points_before", "points_after", "policy_version_after", "changed_by", "changed_at", "reason"]

@@ -1,0 +1,137 @@
+"""The rescore command across two policy versions and two rubrics: a dry run by default, --apply records."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from quiz.models import Answer, Attempt, Quiz
+from quiz.models.quizzes import ScoreChange
+from quiz.services.attempts import answer_record, attempt_start, attempt_submit
+from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
+from tests.training.factories import PolicyVersionFactory, shipped_policy_document
+
+pytestmark = pytest.mark.django_db
+
+B5_RIGHT_UNDER_2020 = dict(verdict="violating", clause_id="B5", action="permanent_suspension", report_to_ncmec=False)
+
+
+@pytest.fixture
+def b5_attempt(trainee, published_policy):
+    """A submitted assessment with one B5 item answered right under 2020-10 (no NCMEC report due)."""
+    bank = quiz_bank()
+    quiz = QuizFactory(mode=Quiz.Mode.ASSESSMENT, pass_mark_percent=80)
+    QuizItemFactory(quiz=quiz, scenario=bank["Q-B5"], position=1)
+    attempt = attempt_start(user=trainee, quiz=quiz)
+    answer_record(attempt=attempt, scenario=bank["Q-B5"], user=trainee, **B5_RIGHT_UNDER_2020)
+    return attempt_submit(attempt=attempt, user=trainee)
+
+
+@pytest.fixture
+def ncmec_for_b5_version(db):
+    """A later version in which the policy team extends NCMEC reports to B5 (interpretation I3)."""
+    document = shipped_policy_document()
+    for clause in document["clauses"]:
+        if clause["id"] == "B5":
+            clause["report_to_ncmec"] = True
+    return PolicyVersionFactory(version="2021-03", document={**document, "version": "2021-03"})
+
+
+def run(*args):
+    out = StringIO()
+    call_command("rescore", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_dry_run_shows_what_would_change_and_writes_nothing(b5_attempt, ncmec_for_b5_version):
+    answer = Answer.objects.get()
+
+    output = run("--policy-version", "2021-03")
+
+    assert output == (
+        f"attempt {b5_attempt.pk} answer {answer.pk} (Q-B5): points 6/6 -> 5/6; expected violating B5 -> violating B5\n"
+        "1 answers checked, 1 scores would change in 1 attempts. Dry run: nothing written (use --apply --reason ... to write).\n"
+    )
+    assert (Answer.objects.get().points, ScoreChange.objects.count()) == (6.0, 0)
+
+
+def test_apply_rescores_records_the_change_and_retotals_the_attempt(b5_attempt, ncmec_for_b5_version, admin_user, published_policy):
+    run("--policy-version", "2021-03", "--apply", "--reason", "NCMEC reports extended to B5", "--by", admin_user.username)
+
+    answer = Answer.objects.get()
+    change = ScoreChange.objects.get()
+    attempt = Attempt.objects.get()
+    assert (answer.points, answer.scored_policy_version, answer.expected["report_to_ncmec"]) == (5.0, ncmec_for_b5_version, True)
+    assert (
+        change.points_before,
+        change.points_after,
+        change.policy_version_before,
+        change.policy_version_after,
+        change.changed_by,
+        change.reason,
+    ) == (6.0, 5.0, published_policy, ncmec_for_b5_version, admin_user, "NCMEC reports extended to B5")
+    assert (attempt.score, attempt.passed, attempt.certification.score) == (pytest.approx(5 / 6), True, 1.0)
+
+
+def test_applying_twice_changes_nothing_the_second_time(b5_attempt, ncmec_for_b5_version):
+    run("--policy-version", "2021-03", "--apply", "--reason", "NCMEC reports extended to B5")
+
+    output = run("--policy-version", "2021-03", "--apply", "--reason", "again")
+
+    assert (output, ScoreChange.objects.count()) == (
+        "1 answers checked, 0 scores would change in 0 attempts. Applied: 0 answers rescored and recorded as ScoreChange rows.\n",
+        1,
+    )
+
+
+def test_a_new_rubric_can_be_previewed(b5_attempt):
+    answer = Answer.objects.get()
+
+    output = run("--rubric", '{"clause": 4}')
+
+    assert output.splitlines()[0] == (
+        f"attempt {b5_attempt.pk} answer {answer.pk} (Q-B5): points 6/6 -> 8/8; expected violating B5 -> violating B5"
+    )
+
+
+def test_a_new_version_that_turns_a_right_answer_into_a_critical_miss_says_so(trainee, published_policy):
+    bank = quiz_bank()
+    quiz = QuizFactory(mode=Quiz.Mode.ASSESSMENT)
+    QuizItemFactory(quiz=quiz, scenario=bank["Q-P3"], position=1)
+    attempt = attempt_start(user=trainee, quiz=quiz)
+    answer_record(attempt=attempt, scenario=bank["Q-P3"], user=trainee, verdict="not_violating", clause_id="P3", action="no_action", report_to_ncmec=False)
+    attempt_submit(attempt=attempt, user=trainee)
+    document = shipped_policy_document()
+    # A stricter draft in which advocacy counts as B1 (only to exercise the rescore path).
+    position = next(i for i, rule in enumerate(document["rules"]) if rule["id"] == "R-P3-advocacy")
+    document["rules"].insert(
+        position,
+        {
+            "id": "R-strict-advocacy",
+            "clause": "B1",
+            "when": {"conduct": "advocates_against", "subject": "children_generally"},
+            "explanation": "Test-only reading.",
+        },
+    )
+    PolicyVersionFactory(version="strict", document={**document, "version": "strict"})
+
+    run("--policy-version", "strict", "--apply", "--reason", "Stricter reading")
+
+    assert Attempt.objects.values_list("critical_misses", "passed").get() == (1, False)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--policy-version", "1999"], "No policy version labelled '1999'."),
+        (["--rubric", "{"], "--rubric is not valid JSON: Expecting property name enclosed in double quotes."),
+        (["--rubric", '{"clause": -1}'], "Invalid rubric: clause must be from 0 to 100, not -1."),
+        (["--apply"], "--apply needs a --reason saying why stored scores change."),
+        (["--by", "nobody"], "No user 'nobody'."),
+    ],
+)
+def test_bad_input_exits_with_one_readable_line_and_changes_nothing(b5_attempt, args, message):
+    with pytest.raises(CommandError) as error:
+        run(*args)
+
+    assert (str(error.value), ScoreChange.objects.count(), Answer.objects.get().points) == (message, 0, 6.0)
