@@ -1,0 +1,170 @@
+"""Snapshots over time, drift alerts, the compute_snapshots command and the dashboards that read them."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz.models import AgreementSnapshot, DriftAlert, ReviewerSnapshot
+from quiz.services.snapshots import DEFAULT_DRIFT_THRESHOLDS, drift_thresholds, period_bounds
+from tests.quiz.factories import AnswerFactory, AttemptFactory, QuizFactory
+from tests.training.factories import BENIGN_FACTS, ScenarioFactory
+
+TODAY = dt.date(2026, 3, 18)  # a Wednesday
+
+
+def answer(user, scenario, quiz, day, clause="V4"):
+    when = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    attempt = AttemptFactory(user=user, quiz=quiz, started_at=when, status="submitted")
+    verdict = "not_violating" if clause == "" else "violating"
+    return AnswerFactory(attempt=attempt, scenario=scenario, verdict=verdict, clause_id=clause, answered_at=when)
+
+
+@pytest.fixture
+def history(published_policy, trainee, second_trainee, team_lead):
+    """Two weeks where both reviewers agree with gold, then two where the second trainee says the
+    opposite of gold on every case."""
+    quiz = QuizFactory()
+    violating = [ScenarioFactory() for _ in range(3)]
+    benign = [ScenarioFactory(facts=BENIGN_FACTS, intended_clause="") for _ in range(3)]
+    for weeks_ago in (4, 3, 2, 1):
+        day = TODAY - dt.timedelta(weeks=weeks_ago)
+        for scenario in violating:
+            answer(trainee, scenario, quiz, day, "V4")
+            answer(second_trainee, scenario, quiz, day, "V4" if weeks_ago > 2 else "")
+        for scenario in benign:
+            answer(trainee, scenario, quiz, day, "")
+            answer(second_trainee, scenario, quiz, day, "" if weeks_ago > 2 else "V4")
+    return quiz
+
+
+def test_weeks_run_monday_to_sunday_and_months_are_calendar_months():
+    assert period_bounds(TODAY, "week") == (dt.date(2026, 3, 16), dt.date(2026, 3, 22))
+    assert period_bounds(TODAY, "month") == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+def test_thresholds_are_read_from_settings_at_call_time_over_the_defaults(settings):
+    settings.CONCORDANCE = {**settings.CONCORDANCE, "DRIFT_THRESHOLDS": {"team_alpha": 0.5}}
+    assert drift_thresholds() == {**DEFAULT_DRIFT_THRESHOLDS, "team_alpha": 0.5}
+
+
+def test_the_command_measures_every_week_and_raises_drift_alerts(history, team, second_trainee):
+    out = StringIO()
+    call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=out)
+    alphas = list(
+        AgreementSnapshot.objects.filter(scope="team_period", team=team)
+        .order_by("period_start")
+        .values_list("alpha", flat=True)
+    )
+    assert alphas == [1.0, 1.0, pytest.approx(-5 / 6), pytest.approx(-5 / 6), None]
+    alerts = list(DriftAlert.objects.order_by("metric").values_list("metric", "user_id"))
+    assert alerts == [("reviewer_kappa", second_trainee.pk), ("team_alpha", None)]
+    assert "Team North, by week: 5 period(s) measured, 2 alert(s) raised." in out.getvalue()
+
+
+def test_running_the_command_again_keeps_ended_weeks_as_measured_and_raises_nothing_new(history):
+    call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=StringIO())
+    first = AgreementSnapshot.objects.filter(period_end__lt=TODAY).order_by("pk").values_list("pk", "computed_at")
+    first = list(first)
+    out = StringIO()
+    call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=out)
+    assert (
+        list(AgreementSnapshot.objects.filter(period_end__lt=TODAY).order_by("pk").values_list("pk", "computed_at"))
+        == first
+    )
+    assert DriftAlert.objects.count() == 2
+    assert "1 period(s) measured, 4 kept as measured, 0 alert(s) raised." in out.getvalue()
+
+
+def test_reviewer_snapshots_measure_each_reviewer_against_gold(history, second_trainee):
+    call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=StringIO())
+    last = ReviewerSnapshot.objects.filter(user=second_trainee).order_by("period_start").last()
+    assert (last.n_answers, last.accuracy, last.sensitivity, last.specificity) == (6, 0.0, 0.0, 0.0)
+    assert last.confusion == {"V4": {"none": 3}, "none": {"V4": 3}}
+
+
+def test_a_higher_threshold_in_settings_is_used_without_a_restart(history, settings):
+    settings.CONCORDANCE = {**settings.CONCORDANCE, "DRIFT_THRESHOLDS": {"team_alpha": -1.0, "reviewer_kappa": -1.0}}
+    call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=StringIO())
+    assert not DriftAlert.objects.exists()
+
+
+def test_the_command_exits_with_one_readable_line_on_a_bad_date(db):
+    with pytest.raises(CommandError, match=r"^--today must be a date like 2026-01-31; got 'soon'.$"):
+        call_command("compute_snapshots", "--today", "soon")
+
+
+class TestLeadDashboard:
+    @pytest.fixture
+    def measured(self, history):
+        call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=StringIO())
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, anonymous_client):
+        assert anonymous_client.get(reverse("quiz:lead-dashboard"))["Location"].startswith("/login/")
+
+    def test_a_trainee_gets_403(self, trainee_client):
+        assert trainee_client.get(reverse("quiz:lead-dashboard")).status_code == 403
+
+    def test_a_lead_of_another_team_gets_404_for_this_team(self, other_lead_client, team):
+        assert other_lead_client.get(reverse("quiz:lead-dashboard"), {"team": team.pk}).status_code == 404
+
+    def test_the_lead_sees_the_trend_chart_heatmap_alerts_and_reviewers(self, lead_client, measured):
+        page = lead_client.get(reverse("quiz:lead-dashboard")).content.decode()
+        assert 'id="trend-chart"' in page and 'id="trend-data"' in page
+        assert "team agreement (alpha)" in page and "kappa against gold" in page
+        assert "<th>V4</th>" in page and "Pairwise kappa" in page
+
+    def test_the_dashboard_runs_a_fixed_number_of_queries(self, lead_client, measured, django_assert_num_queries):
+        # session, user, teams led, team snapshots, clause snapshots, reviewer snapshots, open alerts
+        with django_assert_num_queries(7):
+            lead_client.get(reverse("quiz:lead-dashboard"))
+
+    def test_the_reviewer_table_exports_as_csv(self, lead_client, measured):
+        response = lead_client.get(reverse("quiz:lead-dashboard"), {"table": "reviewers", "format": "csv"})
+        lines = response.content.decode().splitlines()
+        assert lines[0] == "reviewer,period_start,n_answers,accuracy,kappa_vs_gold,sensitivity,specificity"
+        assert len(lines) == 3
+
+    def test_an_unknown_export_format_is_a_400_with_a_message(self, lead_client, measured):
+        response = lead_client.get(reverse("quiz:lead-dashboard"), {"format": "xml"})
+        assert (response.status_code, response.json()) == (400, {"format": ["Choose one of: csv, json."]})
+
+    def test_a_lead_acknowledges_an_alert(self, lead_client, measured, team_lead):
+        alert = DriftAlert.objects.filter(user__isnull=True).get()
+        lead_client.post(reverse("quiz:alert-acknowledge", args=[alert.pk]))
+        alert.refresh_from_db()
+        assert alert.acknowledged_by == team_lead
+
+
+class TestContestedAndItems:
+    def test_a_lead_gets_403(self, lead_client):
+        assert lead_client.get(reverse("quiz:contested-list")).status_code == 403
+
+    def test_the_policy_team_sees_a_scenario_that_reviewers_answer_against_gold(
+        self, policy_client, published_policy, trainee, second_trainee, team_lead, outside_trainee
+    ):
+        quiz = QuizFactory()
+        scenario = ScenarioFactory(key="SPLIT-1", title="Contested folder")
+        others = [ScenarioFactory() for _ in range(2)]
+        from tests.accounts.factories import UserFactory
+
+        reviewers = [trainee, second_trainee, outside_trainee] + [UserFactory() for _ in range(3)]
+        for index, user in enumerate(reviewers):
+            answer(user, scenario, quiz, TODAY, "V4" if index < 2 else ("V3" if index % 2 else ""))
+            for other in others:
+                answer(user, other, quiz, TODAY, "V4")
+        page = policy_client.get(reverse("quiz:contested-list")).content.decode()
+        assert "SPLIT-1 · Contested folder" in page
+        assert 'href="/training/policy/#clause-V4"' in page and "#rule-R-V4-link-to-material" in page
+        data = policy_client.get(reverse("quiz:item-analysis"), {"format": "json"}).json()
+        assert [row["scenario"] for row in data["rows"]][0] == "SPLIT-1"
+
+    def test_the_contested_list_runs_a_fixed_number_of_queries(self, policy_client, history, django_assert_num_queries):
+        # session, user, answers; for answers stored without their gold: versions and facts; published
+        # version, latest draft, scenarios; published version again, latest draft again (titles, banner);
+        # the engine's parse of the published version (cached per process after the first read)
+        with django_assert_num_queries(11):
+            policy_client.get(reverse("quiz:contested-list"))
