@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, Team, TeamMembership, User
+from accounts.models import Team, User
 from training.content_guard import check_text
 from training.models import PolicyVersion, Scenario
 from training.policy import Outcome
@@ -38,7 +38,6 @@ from ..scoring import (
     score_answer,
 )
 from ..selectors.quizzes import (
-    is_staff,
     mastery_for,
     quiz_candidates,
     quiz_scenarios_drawable,
@@ -442,12 +441,16 @@ def attempt_submit(*, attempt: Attempt, user: User, now: dt.datetime | None = No
     return _finalise(locked, status=Attempt.Status.EXPIRED if expired else Attempt.Status.SUBMITTED, now=now)
 
 
-@transaction.atomic
 def attempt_expire_if_due(*, attempt: Attempt, now: dt.datetime | None = None) -> Attempt:
     """Close an attempt whose time limit has passed (scored on what was answered in time)."""
     now = now or timezone.now()
     if attempt.status != Attempt.Status.IN_PROGRESS or attempt.deadline_at is None or now <= attempt.deadline_at:
         return attempt
+    return _attempt_expire(attempt)
+
+
+@transaction.atomic
+def _attempt_expire(attempt: Attempt) -> Attempt:
     locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
     if locked.status != Attempt.Status.IN_PROGRESS:
         return locked
@@ -587,10 +590,6 @@ def _retotal(attempt: Attempt, *, rubric: Rubric | None) -> None:
     attempt.save(update_fields=["score", "critical_misses", "passed"])
 
 
-def trainee_team_ids(user: User) -> Iterable[int]:
-    return TeamMembership.objects.filter(user=user).values_list("team_id", flat=True)
-
-
 __all__ = [
     "AnswerFinal",
     "AttemptClosed",
@@ -598,13 +597,11 @@ __all__ = [
     "InputInvalid",
     "QuizError",
     "QuizUnavailable",
-    "Role",
     "answer_record",
     "assignment_create",
     "attempt_expire_if_due",
     "attempt_start",
     "attempt_submit",
-    "is_staff",
     "quiz_create",
     "rescore_apply",
     "rescore_plan",
