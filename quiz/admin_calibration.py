@@ -7,7 +7,7 @@ from quiz.models import AgreementSnapshot, DriftAlert, ReviewerSnapshot
 
 @admin.register(AgreementSnapshot)
 class AgreementSnapshotAdmin(admin.ModelAdmin):
-    list_display = ("scope", "team", "calibration_round", "clause_id", "granularity", "period_start", "alpha", "n_units")
+    list_display = ("scope", "team", "calibration_round", "clause_id", "granularity", "period_start", "alpha")
     list_filter = ("scope", "granularity", "team")
     list_select_related = ("team", "calibration_round")
 
