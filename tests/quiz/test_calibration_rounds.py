@@ -142,7 +142,7 @@ class TestRoundClose:
         assert snapshot.alpha is not None and snapshot.alpha_low <= snapshot.alpha <= snapshot.alpha_high
 
     def test_closing_twice_is_refused(self, closed_round, team_lead):
-        with pytest.raises(RoundError, match="This round is already closed."):
+        with pytest.raises(RoundError, match=r"This round is already closed\."):
             round_close(calibration_round=closed_round, closed_by=team_lead)
 
     def test_no_answer_is_taken_after_close(self, closed_round, trainee, scenarios):
