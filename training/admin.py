@@ -58,7 +58,21 @@ class ScenarioAdminForm(forms.ModelForm):
 
     class Meta:
         model = Scenario
-        fields = "__all__"
+        fields = (
+            "key",
+            "revision",
+            "title",
+            "text",
+            "kind",
+            "difficulty",
+            "tags",
+            "facts",
+            "intended_clause",
+            "intended_action",
+            "intended_route",
+            "is_worked_example",
+            "author",
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -79,7 +93,11 @@ class ScenarioAdminForm(forms.ModelForm):
             intended_route=cleaned.get("intended_route") or "",
         )
         for problem in problems:
-            field = problem.where if problem.where in self.fields else ("facts" if problem.where.startswith("facts") else None)
+            field = (
+                problem.where
+                if problem.where in self.fields
+                else ("facts" if problem.where.startswith("facts") else None)
+            )
             message = problem.message if field == problem.where else f"{problem.where}: {problem.message}"
             if field is None or field in self.errors or field not in cleaned:
                 self.add_error(None, message)
@@ -95,7 +113,16 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     where the four-eyes rule is enforced, so status and reviewer are read-only here."""
 
     form = ScenarioAdminForm
-    list_display = ("key", "revision", "title", "status", "intended_clause", "difficulty", "is_worked_example", "author")
+    list_display = (
+        "key",
+        "revision",
+        "title",
+        "status",
+        "intended_clause",
+        "difficulty",
+        "is_worked_example",
+        "author",
+    )
     list_filter = ("status", "kind", "difficulty", "intended_clause", "is_worked_example")
     search_fields = ("key", "title", "text")
     readonly_fields = (

@@ -40,7 +40,8 @@ class ScenarioForm(forms.Form):
     difficulty = forms.ChoiceField(choices=Scenario.Difficulty.choices, initial=Scenario.Difficulty.MEDIUM)
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. depiction, repost.")
     intended_clause = forms.ChoiceField(
-        required=False, help_text="The clause you expect the engine to decide. It must agree, or the scenario is refused."
+        required=False,
+        help_text="The clause you expect the engine to decide. It must agree, or the scenario is refused.",
     )
     intended_action = forms.ChoiceField(required=False, help_text="Optional: the enforcement action you expect.")
     intended_route = forms.ChoiceField(required=False, help_text="Optional: the reporting route you expect.")
@@ -84,7 +85,9 @@ class ScenarioForm(forms.Form):
                 help_text=f'{spec.summary} A whole number of years, or "{UNKNOWN_AGE}".',
             )
         return forms.ChoiceField(
-            choices=[(value, str(value).replace("_", " ")) for value in spec.values], label=label, help_text=spec.summary
+            choices=[(value, str(value).replace("_", " ")) for value in spec.values],
+            label=label,
+            help_text=spec.summary,
         )
 
     @staticmethod
@@ -149,10 +152,7 @@ class ScenarioForm(forms.Form):
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the service's field errors (title, text, facts.<name>, ...) on the matching fields."""
         for where, messages in errors.items():
-            if where.startswith("facts."):
-                field_name = FACT_PREFIX + where.removeprefix("facts.")
-            else:
-                field_name = where
+            field_name = FACT_PREFIX + where.removeprefix("facts.") if where.startswith("facts.") else where
             for message in messages:
                 self.add_error(field_name if field_name in self.fields else None, message)
 

@@ -125,13 +125,17 @@ def parse_entry(raw: Any, where: str) -> tuple[BankEntry | None, list[Problem]]:
     if isinstance(key, str) and KEY_PATTERN.match(key):
         where = key
     else:
-        problems.append(Problem(where, "key must be up to 40 letters, digits, dots, dashes or underscores, e.g. V1-004"))
+        problems.append(
+            Problem(where, "key must be up to 40 letters, digits, dots, dashes or underscores, e.g. V1-004")
+        )
     missing = [name for name in REQUIRED if raw.get(name) in (None, "")]
     if missing:
         problems.append(Problem(where, f"missing {', '.join(missing)}"))
     unknown = sorted(str(name) for name in raw if name not in REQUIRED and name not in OPTIONAL)
     if unknown:
-        problems.append(Problem(where, f"unknown field(s) {', '.join(unknown)}; an entry may have {', '.join(REQUIRED + OPTIONAL)}"))
+        problems.append(
+            Problem(where, f"unknown field(s) {', '.join(unknown)}; an entry may have {', '.join(REQUIRED + OPTIONAL)}")
+        )
     kind = raw.get("kind", "case")
     if kind not in KINDS:
         problems.append(Problem(where, f'kind "{kind}" is not one of {", ".join(KINDS)}'))
@@ -151,7 +155,10 @@ def parse_entry(raw: Any, where: str) -> tuple[BankEntry | None, list[Problem]]:
     revision = raw.get("revision")
     if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int) or revision < 1):
         problems.append(Problem(where, "revision must be a whole number from 1"))
-    texts = {name: _text(raw, name, where, problems) for name in ("title", "text", "intended_clause", "intended_action", "intended_route")}
+    texts = {
+        name: _text(raw, name, where, problems)
+        for name in ("title", "text", "intended_clause", "intended_action", "intended_route")
+    }
     if problems:
         return None, problems
     return (
@@ -196,7 +203,11 @@ def read_bank_file(path: Path | str) -> tuple[list[BankEntry], list[Problem]]:
     except (yaml.YAMLError, json.JSONDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path.name}:{mark.line + 1}" if mark else path.name
-        return [], [Problem(where, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {getattr(error, 'problem', error)}")]
+        return [], [
+            Problem(
+                where, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {getattr(error, 'problem', error)}"
+            )
+        ]
     return parse_entries(data if data is not None else [], path.name)
 
 
@@ -250,7 +261,12 @@ def intent_problems(
     """Where the author's intention and the engine's decision differ, each naming both and the deciding rule."""
     problems = []
     if intended_clause and intended_clause not in policy.clauses:
-        problems.append(Problem("intended_clause", f'"{intended_clause}" is not a clause of this policy; clauses: {", ".join(policy.clauses)}'))
+        problems.append(
+            Problem(
+                "intended_clause",
+                f'"{intended_clause}" is not a clause of this policy; clauses: {", ".join(policy.clauses)}',
+            )
+        )
     elif (intended_clause or None) != outcome.clause_id:
         problems.append(
             Problem(
@@ -260,7 +276,12 @@ def intent_problems(
             )
         )
     if intended_action and intended_action not in policy.actions:
-        problems.append(Problem("intended_action", f'"{intended_action}" is not an action of this policy; actions: {", ".join(policy.actions)}'))
+        problems.append(
+            Problem(
+                "intended_action",
+                f'"{intended_action}" is not an action of this policy; actions: {", ".join(policy.actions)}',
+            )
+        )
     elif intended_action and intended_action != outcome.action:
         problems.append(
             Problem(
@@ -271,7 +292,11 @@ def intent_problems(
         )
     if intended_route and intended_route not in policy.reporting_routes:
         problems.append(
-            Problem("intended_route", f'"{intended_route}" is not a reporting route of this policy; routes: {", ".join(policy.reporting_routes)}')
+            Problem(
+                "intended_route",
+                f'"{intended_route}" is not a reporting route of this policy; '
+                f"routes: {', '.join(policy.reporting_routes)}",
+            )
         )
     elif intended_route and intended_route != outcome.report_route:
         problems.append(
@@ -324,7 +349,10 @@ def check_entry(policy: Policy, entry: BankEntry) -> list[Problem]:
         intended_route=entry.intended_route,
     )
     return [
-        Problem(entry.key, problem.message if problem.where.startswith("intended_") else f"{problem.where}: {problem.message}")
+        Problem(
+            entry.key,
+            problem.message if problem.where.startswith("intended_") else f"{problem.where}: {problem.message}",
+        )
         for problem in problems
     ]
 
@@ -373,7 +401,9 @@ class OutcomeChange:
     problem: str = ""
 
 
-def outcome_changes(before: Policy, after: Policy, cases: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[OutcomeChange]:
+def outcome_changes(
+    before: Policy, after: Policy, cases: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> list[OutcomeChange]:
     """Which cases (key, title, facts) get a different gold answer under `after` than under `before`.
 
     Compares verdict, clause, action, NCMEC report, reporting route and the deciding rule. A case

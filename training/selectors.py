@@ -174,7 +174,9 @@ def lesson_for_clause(version: PolicyVersion, clause_id: str) -> Lesson:
     clause = policy.clauses.get(clause_id)
     if clause is None:
         raise Http404("No such clause.")
-    neighbour_ids = [found for found in dict.fromkeys(CLAUSE_ID_PATTERN.findall(clause.differs_from)) if found != clause.id]
+    neighbour_ids = [
+        found for found in dict.fromkeys(CLAUSE_ID_PATTERN.findall(clause.differs_from)) if found != clause.id
+    ]
     examples = []
     for scenario in published_scenarios().filter(is_worked_example=True):
         gold = scenario_gold(version, scenario.facts)
@@ -193,7 +195,10 @@ def lesson_for_clause(version: PolicyVersion, clause_id: str) -> Lesson:
 
 def policy_impact(*, draft: PolicyVersion, published: PolicyVersion) -> list[OutcomeChange]:
     """Published scenarios whose gold answer would change if `draft` replaced `published`."""
-    cases = [(scenario.key, scenario.title, scenario.facts) for scenario in published_scenarios().only("key", "title", "facts")]
+    cases = [
+        (scenario.key, scenario.title, scenario.facts)
+        for scenario in published_scenarios().only("key", "title", "facts")
+    ]
     return outcome_changes(engine_policy(published), engine_policy(draft), cases)
 
 

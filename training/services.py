@@ -213,6 +213,10 @@ def _policy_for_checks(version: PolicyVersion | None = None) -> tuple[PolicyVers
     return version, engine_policy(version)
 
 
+def _state(scenario: Scenario) -> str:
+    return f"{scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}"
+
+
 def _require_policy_team(user: User | None, doing: str) -> None:
     if not user_has_role(user, STAFF_ROLES):
         raise ScenarioError(f"Only a member of the policy team may {doing}.")
@@ -339,7 +343,7 @@ def scenario_submit_for_review(*, scenario: Scenario, actor: User) -> Scenario:
     _require_policy_team(actor, "submit scenarios for review")
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if scenario.status != Scenario.Status.DRAFT:
-        raise ScenarioError(f"Only a draft can be submitted for review; {scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}.")
+        raise ScenarioError(f"Only a draft can be submitted for review; {_state(scenario)}.")
     _check_content(_content_of(scenario))
     scenario.status = Scenario.Status.IN_REVIEW
     scenario.submitted_at = timezone.now()
@@ -354,7 +358,7 @@ def scenario_approve(*, scenario: Scenario, reviewer: User) -> Scenario:
     _require_policy_team(reviewer, "approve scenarios")
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if scenario.status != Scenario.Status.IN_REVIEW:
-        raise ScenarioError(f"Only a scenario in review can be approved; {scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}.")
+        raise ScenarioError(f"Only a scenario in review can be approved; {_state(scenario)}.")
     if scenario.author_id is not None and scenario.author_id == reviewer.pk:
         raise ScenarioError("You wrote this scenario: a different member of the policy team must approve it.")
     _check_content(_content_of(scenario))
@@ -383,7 +387,7 @@ def scenario_reject(*, scenario: Scenario, reviewer: User, note: str) -> Scenari
         raise ScenarioInvalid({"note": [problem.message for problem in problems]})
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if scenario.status != Scenario.Status.IN_REVIEW:
-        raise ScenarioError(f"Only a scenario in review can be sent back; {scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}.")
+        raise ScenarioError(f"Only a scenario in review can be sent back; {_state(scenario)}.")
     if scenario.author_id is not None and scenario.author_id == reviewer.pk:
         raise ScenarioError("You wrote this scenario: a different member of the policy team must review it.")
     scenario.status = Scenario.Status.DRAFT
@@ -400,7 +404,7 @@ def scenario_revise(*, scenario: Scenario, author: User) -> Scenario:
     _require_policy_team(author, "revise scenarios")
     scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
     if not scenario.is_published:
-        raise ScenarioError(f"Only a published scenario can be revised; {scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}.")
+        raise ScenarioError(f"Only a published scenario can be revised; {_state(scenario)}.")
     revisions = Scenario.objects.select_for_update().filter(key=scenario.key)
     open_revision = revisions.filter(status__in=[Scenario.Status.DRAFT, Scenario.Status.IN_REVIEW]).first()
     if open_revision is not None:
@@ -482,7 +486,7 @@ def scenario_bank_import(
     new revision that supersedes (and retires) the published one. Entries come in through review
     of the bank files themselves, so they are published directly.
     """
-    version, policy = _policy_for_checks(policy_version)
+    _, policy = _policy_for_checks(policy_version)
     parsed: list[BankEntry] = []
     problems: list[Problem] = []
     for index, raw in enumerate(entries):
@@ -495,7 +499,9 @@ def scenario_bank_import(
             parsed.append(entry)
     problems += check_bank(policy, parsed)
     latest: dict[str, Scenario] = {}
-    for scenario in Scenario.objects.select_for_update().filter(key__in=[entry.key for entry in parsed]).order_by("key", "revision"):
+    for scenario in (
+        Scenario.objects.select_for_update().filter(key__in=[entry.key for entry in parsed]).order_by("key", "revision")
+    ):
         latest[scenario.key] = scenario
     for entry in parsed:
         current = latest.get(entry.key)
@@ -503,7 +509,11 @@ def scenario_bank_import(
             continue
         if current.status in (Scenario.Status.DRAFT, Scenario.Status.IN_REVIEW):
             problems.append(
-                Problem(entry.key, f"revision r{current.revision} is {current.get_status_display().lower()} in Concordance; finish or retire it before importing a change")
+                Problem(
+                    entry.key,
+                    f"revision r{current.revision} is {current.get_status_display().lower()} in Concordance; "
+                    "finish or retire it before importing a change",
+                )
             )
     if problems:
         raise BankInvalid(problems)

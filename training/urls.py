@@ -8,7 +8,9 @@ urlpatterns = [
     path("policy/", policy.policy_detail, name="policy-detail"),
     path("policy/versions/", policy.policy_version_list, name="policy-version-list"),
     path("policy/versions/<int:pk>/", policy.policy_detail, name="policy-version-detail"),
-    path("policy/versions/<int:pk>/compare/<int:other_pk>/", policy.policy_version_compare, name="policy-version-compare"),
+    path(
+        "policy/versions/<int:pk>/compare/<int:other_pk>/", policy.policy_version_compare, name="policy-version-compare"
+    ),
     path("policy/versions/<int:pk>/impact/", impact.policy_impact_view, name="policy-impact"),
     path("scenarios/", scenarios.scenario_list, name="scenario-list"),
     path("scenarios/new/", scenarios.scenario_create_view, name="scenario-create"),

@@ -18,7 +18,13 @@ from accounts.models import Role
 
 from ..filters import PublishedScenarioFilter, ScenarioFilter
 from ..models import Scenario
-from ..selectors import attach_gold, engine_policy, published_policy_version, published_scenarios, scenarios_for_policy_team
+from ..selectors import (
+    attach_gold,
+    engine_policy,
+    published_policy_version,
+    published_scenarios,
+    scenarios_for_policy_team,
+)
 from .serializers import PolicyTeamScenarioSerializer, PublishedScenarioSerializer
 
 ALL_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)

@@ -34,7 +34,12 @@ def policy_impact_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "change": change,
             "fields": [
-                (FIELD_TITLES[name], getattr(change.before, name, None), getattr(change.after, name, None), name in change.changed)
+                (
+                    FIELD_TITLES[name],
+                    getattr(change.before, name, None),
+                    getattr(change.after, name, None),
+                    name in change.changed,
+                )
                 for name in COMPARED
             ],
         }

@@ -1,6 +1,8 @@
 """The policy team's scenario pages: browse and filter the bank, write, review, revise and retire
-scenarios, and export the bank. (Import is a management command: a pasted bank would
-publish without the four-eyes review the pages enforce; bank files are reviewed as code.) Every page is for the policy team and admins only."""
+scenarios, and export the bank. Every page is for the policy team and admins only.
+
+Import is a management command, not a page: a pasted bank would publish without the four-eyes
+review these pages enforce, while bank files are reviewed as code."""
 
 from __future__ import annotations
 
@@ -82,7 +84,9 @@ def scenario_create_view(request: HttpRequest) -> HttpResponse:
         except ScenarioInvalid as error:
             form.add_service_errors(error.errors)
         else:
-            messages.success(request, f"Draft {scenario.key} saved. Check what the engine decides, then submit it for review.")
+            messages.success(
+                request, f"Draft {scenario.key} saved. Check what the engine decides, then submit it for review."
+            )
             return redirect("training:scenario-detail", pk=scenario.pk)
     return render(request, "training/scenarios/form.html", {"form": form, "scenario": None})
 
@@ -93,8 +97,8 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if scenario.status != Scenario.Status.DRAFT:
         messages.error(
             request,
-            f"{scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}; only drafts can be edited."
-            + (" Start a revision to change it." if scenario.is_published else ""),
+            f"{scenario.key} r{scenario.revision} is {scenario.get_status_display().lower()}; "
+            "only drafts can be edited." + (" Start a revision to change it." if scenario.is_published else ""),
         )
         return redirect("training:scenario-detail", pk=scenario.pk)
     _, policy = _published_policy()
@@ -119,7 +123,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version, policy = _published_policy()
     gold = scenario_gold(version, scenario.facts)
     facts = [
-        (spec, scenario.facts.get(name, spec.default), name in scenario.facts) for name, spec in policy.input_facts.items()
+        (spec, scenario.facts.get(name, spec.default), name in scenario.facts)
+        for name, spec in policy.input_facts.items()
     ]
     return render(
         request,
@@ -145,13 +150,20 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "submit":
             scenario_submit_for_review(scenario=scenario, actor=request.user)
-            messages.success(request, f"{scenario.key} r{scenario.revision} is in review. Another member of the policy team approves it.")
+            messages.success(
+                request,
+                f"{scenario.key} r{scenario.revision} is in review. Another member of the policy team approves it.",
+            )
         elif action == "approve":
             scenario_approve(scenario=scenario, reviewer=request.user)
             messages.success(request, f"{scenario.key} r{scenario.revision} is published and available to quizzes.")
         elif action == "revise":
             target = scenario_revise(scenario=scenario, author=request.user)
-            messages.success(request, f"Revision r{target.revision} of {scenario.key} started as a draft. The published revision stays in use until it is approved.")
+            messages.success(
+                request,
+                f"Revision r{target.revision} of {scenario.key} started as a draft. "
+                "The published revision stays in use until it is approved.",
+            )
         elif action == "retire":
             scenario_retire(scenario=scenario, actor=request.user)
             messages.success(request, f"{scenario.key} r{scenario.revision} is retired.")
@@ -202,7 +214,9 @@ def scenario_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("training:scenario-detail", pk=scenario.pk)
         else:
-            messages.success(request, f"{scenario.key} r{scenario.revision} went back to its author as a draft, with your note.")
+            messages.success(
+                request, f"{scenario.key} r{scenario.revision} went back to its author as a draft, with your note."
+            )
             return redirect("training:scenario-detail", pk=scenario.pk)
     for error in form.errors.get("note", []):
         messages.error(request, f"Not sent back: {error}")

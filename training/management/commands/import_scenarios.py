@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
         parser.add_argument("--author", help="Username recorded as the author of new revisions.")
         parser.add_argument("--reviewer", help="Username recorded as their reviewer (not the author).")
-        parser.add_argument("--policy-version", help="Check against this version (label or id) instead of the published one.")
+        parser.add_argument(
+            "--policy-version", help="Check against this version (label or id) instead of the published one."
+        )
 
     def _user(self, username: str | None) -> User | None:
         if not username:
@@ -55,7 +57,9 @@ class Command(BaseCommand):
             if options["check"]:
                 version = version or published_policy_version()
                 if version is None:
-                    raise ScenarioError("No policy version is published yet: run `python manage.py load_policy --publish` first.")
+                    raise ScenarioError(
+                        "No policy version is published yet: run `python manage.py load_policy --publish` first."
+                    )
                 problems = check_bank(engine_policy(version), entries)
                 if problems:
                     raise BankInvalid(problems)

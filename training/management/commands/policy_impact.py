@@ -43,18 +43,26 @@ class Command(BaseCommand):
         if published is None:
             raise CommandError("No version is published to compare the draft with.")
         changes = policy_impact(draft=version, published=published)
-        self.stdout.write(f"Impact of {version.policy} {version.version} (draft) against {published.version} (published):")
+        self.stdout.write(
+            f"Impact of {version.policy} {version.version} (draft) against {published.version} (published):"
+        )
         rows = [["scenario", *[HEADERS[name] for name in COMPARED]]]
         for change in changes:
             cells = [change.key]
             for name in COMPARED:
                 before, after = getattr(change.before, name, None), getattr(change.after, name, None)
-                cells.append(f"{_show(before)} -> {_show(after)}" if name in change.changed or change.after is None else _show(before))
+                cells.append(
+                    f"{_show(before)} -> {_show(after)}"
+                    if name in change.changed or change.after is None
+                    else _show(before)
+                )
             rows.append(cells)
         if changes:
             widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
             for row in rows:
-                self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+                self.stdout.write(
+                    "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+                )
             for change in changes:
                 if change.problem:
                     self.stdout.write(f"{change.key}: {change.problem}")
