@@ -3,75 +3,85 @@ team, two policy-team members, an admin, and anonymous clients."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+from typing import TYPE_CHECKING
 
-from accounts.models import Role, TeamMembership
-from tests.accounts.factories import TeamFactory, TeamMembershipFactory, UserFactory
-from tests.training.factories import published_policy_version
+import pytest
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+# Django imports wait until a fixture runs, so the pure tests (engine, statistics, guard) can run
+# without Django: `pytest tests/quiz/test_agreement.py -p no:django`.
 
 
 @pytest.fixture
 def team(db):
+    from tests.accounts.factories import TeamFactory
+
     return TeamFactory(name="Team North")
 
 
 @pytest.fixture
 def other_team(db):
+    from tests.accounts.factories import TeamFactory
+
     return TeamFactory(name="Team South")
+
+
+def _persona(username: str, role: str, team=None, leads: bool = False, **extra):
+    from accounts.models import TeamMembership
+    from tests.accounts.factories import TeamMembershipFactory, UserFactory
+
+    user = UserFactory(username=username, role=role, **extra)
+    if team is not None:
+        kind = TeamMembership.Kind.LEAD if leads else TeamMembership.Kind.MEMBER
+        TeamMembershipFactory(team=team, user=user, kind=kind)
+    return user
 
 
 @pytest.fixture
 def trainee(team):
-    user = UserFactory(username="tara", role=Role.TRAINEE)
-    TeamMembershipFactory(team=team, user=user)
-    return user
+    return _persona("tara", "trainee", team)
 
 
 @pytest.fixture
 def second_trainee(team):
-    user = UserFactory(username="theo", role=Role.TRAINEE)
-    TeamMembershipFactory(team=team, user=user)
-    return user
+    return _persona("theo", "trainee", team)
 
 
 @pytest.fixture
 def outside_trainee(other_team):
-    user = UserFactory(username="otto", role=Role.TRAINEE)
-    TeamMembershipFactory(team=other_team, user=user)
-    return user
+    return _persona("otto", "trainee", other_team)
 
 
 @pytest.fixture
 def team_lead(team):
-    user = UserFactory(username="lena", role=Role.TEAM_LEAD)
-    TeamMembershipFactory(team=team, user=user, kind=TeamMembership.Kind.LEAD)
-    return user
+    return _persona("lena", "team_lead", team, leads=True)
 
 
 @pytest.fixture
 def other_lead(other_team):
-    user = UserFactory(username="luis", role=Role.TEAM_LEAD)
-    TeamMembershipFactory(team=other_team, user=user, kind=TeamMembership.Kind.LEAD)
-    return user
+    return _persona("luis", "team_lead", other_team, leads=True)
 
 
 @pytest.fixture
 def policy_member(db):
-    return UserFactory(username="priya", role=Role.POLICY_TEAM)
+    return _persona("priya", "policy_team")
 
 
 @pytest.fixture
 def second_policy_member(db):
-    return UserFactory(username="pavel", role=Role.POLICY_TEAM)
+    return _persona("pavel", "policy_team")
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="ada", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    return _persona("ada", "admin", is_staff=True, is_superuser=True)
 
 
 def _client_for(user) -> Client:
+    from django.test import Client
+
     client = Client()
     client.force_login(user)
     return client
@@ -79,6 +89,8 @@ def _client_for(user) -> Client:
 
 @pytest.fixture
 def anonymous_client() -> Client:
+    from django.test import Client
+
     return Client()
 
 
@@ -120,4 +132,6 @@ def admin_client_(admin_user) -> Client:
 @pytest.fixture
 def published_policy(db):
     """The shipped CSE policy, stored and published."""
+    from tests.training.factories import published_policy_version
+
     return published_policy_version()
