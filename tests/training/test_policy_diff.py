@@ -31,4 +31,11 @@ def test_a_rule_moved_in_the_order_is_listed_as_moved():
 
     lines = diff_policies(shipped_policy_document(), after).summary_lines()
 
-    assert "rules: R-B6-coercion moved from position 6 to 1" in lines
+    assert lines == ["rules: R-B5-sexual-conversation moved from position 6 to 1"]
+
+
+def test_inserting_a_rule_does_not_count_the_rules_after_it_as_moved():
+    after = shipped_policy_document()
+    after["rules"].insert(3, {"id": "R-new", "clause": "B2", "when": {"conduct": "seeks_material"}, "explanation": "New."})
+
+    assert diff_policies(shipped_policy_document(), after).summary_lines() == ["rules: R-new added"]

@@ -62,6 +62,7 @@ def diff_policies(before: Mapping[str, Any], after: Mapping[str, Any]) -> Policy
     changes: list[EntryChange] = []
     for section in SECTIONS:
         old, new = _entries(before, section), _entries(after, section)
+        moved = _moved_ids(old, new) if section.endswith("rules") else set()
         for entry_id, (position, _) in old.items():
             if entry_id not in new:
                 changes.append(EntryChange(section, entry_id, "removed", before_position=position))
@@ -77,7 +78,7 @@ def diff_policies(before: Mapping[str, Any], after: Mapping[str, Any]) -> Policy
             )
             if fields:
                 changes.append(EntryChange(section, entry_id, "changed", fields, old_position, position))
-            elif section.endswith("rules") and _relative_order_changed(old, new, entry_id):
+            elif entry_id in moved:
                 changes.append(EntryChange(section, entry_id, "moved", (), old_position, position))
     for key in ("facts", "actions", "reporting_routes", "definitions"):
         if before.get(key) != after.get(key):
@@ -85,11 +86,26 @@ def diff_policies(before: Mapping[str, Any], after: Mapping[str, Any]) -> Policy
     return PolicyDiff(tuple(changes))
 
 
-def _relative_order_changed(
-    old: Mapping[str, tuple[int, Any]], new: Mapping[str, tuple[int, Any]], entry_id: str
-) -> bool:
-    """A rule moved if the set of shared rules before it changed (so insertions alone do not count)."""
+def _moved_ids(old: Mapping[str, tuple[int, Any]], new: Mapping[str, tuple[int, Any]]) -> set[str]:
+    """Entries that changed place: those outside the longest run of shared entries kept in order.
+
+    Moving one rule to the top then reports that rule alone, not every rule it jumped over.
+    """
     shared = set(old) & set(new)
-    before_old = {other for other in shared if old[other][0] < old[entry_id][0]}
-    before_new = {other for other in shared if new[other][0] < new[entry_id][0]}
-    return before_old != before_new
+    before = sorted(shared, key=lambda entry_id: old[entry_id][0])
+    after = sorted(shared, key=lambda entry_id: new[entry_id][0])
+    lengths = [[0] * (len(after) + 1) for _ in range(len(before) + 1)]
+    for i, left in enumerate(before):
+        for j, right in enumerate(after):
+            lengths[i + 1][j + 1] = lengths[i][j] + 1 if left == right else max(lengths[i][j + 1], lengths[i + 1][j])
+    kept: set[str] = set()
+    i, j = len(before), len(after)
+    while i and j:
+        if before[i - 1] == after[j - 1]:
+            kept.add(before[i - 1])
+            i, j = i - 1, j - 1
+        elif lengths[i - 1][j] >= lengths[i][j - 1]:
+            i -= 1
+        else:
+            j -= 1
+    return shared - kept
