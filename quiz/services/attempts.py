@@ -281,7 +281,7 @@ def _validate(
     errors: dict[str, str] = {}
     if kind == Scenario.Kind.REPORTING:
         if report_route not in policy.reporting_routes:
-            errors["report_route"] = f"Choose a reporting route: {', '.join(policy.reporting_routes)}."
+            errors["report_route"] = f"Choose a reporting route: {', '.join(sorted(policy.reporting_routes))}."
         cleaned = {"verdict": "", "clause_id": "", "action": "", "report_to_ncmec": None, "report_route": report_route}
     else:
         if verdict not in (VIOLATING, NOT_VIOLATING):
@@ -296,7 +296,7 @@ def _validate(
         elif verdict == NOT_VIOLATING and clause is not None and clause.verdict.value != NOT_VIOLATING:
             errors["clause_id"] = f"{clause.id} is a violating clause; choose a permitted clause or no clause."
         if action not in policy.actions:
-            errors["action"] = f"Choose an enforcement action: {', '.join(policy.actions)}."
+            errors["action"] = f"Choose an enforcement action: {', '.join(sorted(policy.actions))}."
         if report_to_ncmec is None:
             errors["report_to_ncmec"] = "Say whether a report to NCMEC is due."
         cleaned = {
@@ -345,7 +345,7 @@ def answer_record(
     change until the attempt is submitted. Raises AttemptClosed, AnswerFinal or InputInvalid.
     """
     now = now or timezone.now()
-    locked = Attempt.objects.select_for_update().select_related("policy_version").get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("policy_version").get(pk=attempt.pk)
     if locked.user_id != user.pk:
         raise QuizUnavailable("This attempt is not yours.")
     if locked.status != Attempt.Status.IN_PROGRESS:
@@ -432,7 +432,7 @@ def attempt_submit(*, attempt: Attempt, user: User, now: dt.datetime | None = No
     """Submit and score an attempt. Submitting again returns it unchanged; after the time limit the
     attempt is closed as expired, scored on the answers given in time."""
     now = now or timezone.now()
-    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
     if locked.user_id != user.pk:
         raise QuizUnavailable("This attempt is not yours.")
     if locked.status != Attempt.Status.IN_PROGRESS:
@@ -451,7 +451,7 @@ def attempt_expire_if_due(*, attempt: Attempt, now: dt.datetime | None = None) -
 
 @transaction.atomic
 def _attempt_expire(attempt: Attempt) -> Attempt:
-    locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
     if locked.status != Attempt.Status.IN_PROGRESS:
         return locked
     return _finalise(locked, status=Attempt.Status.EXPIRED, now=locked.deadline_at)
@@ -570,7 +570,7 @@ def rescore_apply(*, plan: RescorePlan, changed_by: User | None, reason: str, no
                 "part_results", "is_correct", "is_critical_miss",
             ]
         )
-    for attempt in Attempt.objects.select_for_update().filter(pk__in=plan.attempt_ids).select_related("quiz"):
+    for attempt in Attempt.objects.select_for_update(of=("self",)).filter(pk__in=plan.attempt_ids).select_related("quiz"):
         _retotal(attempt, rubric=plan.lines[0].rubric_after if plan.lines else None)
     return len(plan.lines)
 

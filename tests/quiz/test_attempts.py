@@ -141,7 +141,7 @@ def test_a_missed_violation_is_a_critical_miss(trainee, bank):
     [
         ({}, {
             "verdict": "Choose a verdict: violating or not violating.",
-            "action": "Choose an enforcement action: no_action, remove_and_temporary_lock, permanent_suspension.",
+            "action": "Choose an enforcement action: no_action, permanent_suspension, remove_and_temporary_lock.",
             "report_to_ncmec": "Say whether a report to NCMEC is due.",
         }),
         (dict(RIGHT["Q-V4"], clause_id="P3"), {"clause_id": "P3 is a permitted clause; choose a violating clause for a violating verdict."}),
