@@ -13,7 +13,15 @@ class QuizItemInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["title", "mode", "question_count", "time_limit_minutes", "pass_mark_percent", "is_active", "open_to_all_trainees"]
+    list_display = [
+        "title",
+        "mode",
+        "question_count",
+        "time_limit_minutes",
+        "pass_mark_percent",
+        "is_active",
+        "open_to_all_trainees",
+    ]
     list_filter = ["mode", "is_active", "open_to_all_trainees"]
     search_fields = ["title"]
     inlines = [QuizItemInline]
@@ -38,7 +46,17 @@ class AttemptItemInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ["user", "quiz", "calibration_round", "mode", "status", "score", "critical_misses", "passed", "started_at"]
+    list_display = [
+        "user",
+        "quiz",
+        "calibration_round",
+        "mode",
+        "status",
+        "score",
+        "critical_misses",
+        "passed",
+        "started_at",
+    ]
     list_filter = ["mode", "status", "passed"]
     search_fields = ["user__username"]
     inlines = [AttemptItemInline]
@@ -66,7 +84,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdmin):
-    list_display = ["attempt", "scenario", "verdict", "clause_id", "points", "max_points", "is_correct", "is_critical_miss", "answered_at"]
+    list_display = [
+        "attempt",
+        "scenario",
+        "verdict",
+        "clause_id",
+        "points",
+        "max_points",
+        "is_correct",
+        "is_critical_miss",
+        "answered_at",
+    ]
     list_filter = ["is_correct", "is_critical_miss"]
     search_fields = ["attempt__user__username", "scenario__key"]
 
@@ -78,4 +106,12 @@ class CertificationAdmin(ReadOnlyAdmin):
 
 @admin.register(ScoreChange)
 class ScoreChangeAdmin(ReadOnlyAdmin):
-    list_display = ["answer", "points_before", "points_after", "policy_version_after", "changed_by", "changed_at", "reason"]
+    list_display = [
+        "answer",
+        "points_before",
+        "points_after",
+        "policy_version_after",
+        "changed_by",
+        "changed_at",
+        "reason",
+    ]

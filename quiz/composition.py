@@ -58,7 +58,9 @@ def _interleave_difficulties(group: list[Candidate], rng: random.Random) -> list
     for candidate in group:
         by_difficulty[candidate.difficulty].append(candidate)
     lanes = []
-    for difficulty in sorted(by_difficulty, key=lambda d: (DIFFICULTY_ORDER.index(d) if d in DIFFICULTY_ORDER else 99, d)):
+    for difficulty in sorted(
+        by_difficulty, key=lambda d: (DIFFICULTY_ORDER.index(d) if d in DIFFICULTY_ORDER else 99, d)
+    ):
         lane = by_difficulty[difficulty]
         rng.shuffle(lane)
         lanes.append(lane)
@@ -71,9 +73,7 @@ def _interleave_difficulties(group: list[Candidate], rng: random.Random) -> list
     return ordered
 
 
-def compose(
-    candidates: Sequence[Candidate], count: int, seed: int, *, exclude: Iterable[int] = ()
-) -> list[int]:
+def compose(candidates: Sequence[Candidate], count: int, seed: int, *, exclude: Iterable[int] = ()) -> list[int]:
     """A stratified, seeded draw of up to `count` distinct candidate ids (fewer if there are fewer)."""
     if count <= 0:
         return []

@@ -28,7 +28,9 @@ class AnswerForm(forms.Form):
     action = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Enforcement action")
     report_to_ncmec = forms.ChoiceField(choices=YES_NO, required=False, widget=forms.RadioSelect, label="NCMEC report")
     report_route = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Reporting route")
-    confidence = forms.ChoiceField(choices=CONFIDENCE_CHOICES, required=False, label="Confidence (1 unsure – 5 certain)")
+    confidence = forms.ChoiceField(
+        choices=CONFIDENCE_CHOICES, required=False, label="Confidence (1 unsure – 5 certain)"
+    )
     rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale (optional)")
 
     def __init__(self, *args: Any, policy: Policy, kind: str, **kwargs: Any):
@@ -67,10 +69,16 @@ class QuizForm(forms.Form):
     mode = forms.ChoiceField(choices=Quiz.Mode.choices)
     question_count = forms.IntegerField(min_value=1, max_value=200, initial=10, label="Number of questions")
     time_limit_minutes = forms.IntegerField(
-        min_value=1, max_value=600, required=False, label="Time limit (minutes)", help_text="Assessments only; leave empty for none."
+        min_value=1,
+        max_value=600,
+        required=False,
+        label="Time limit (minutes)",
+        help_text="Assessments only; leave empty for none.",
     )
     pass_mark_percent = forms.IntegerField(min_value=0, max_value=100, initial=80, label="Pass mark (%)")
-    cooldown_hours = forms.IntegerField(min_value=0, max_value=24 * 30, initial=24, label="Cooldown before a retake (hours)")
+    cooldown_hours = forms.IntegerField(
+        min_value=0, max_value=24 * 30, initial=24, label="Cooldown before a retake (hours)"
+    )
     scenarios = forms.ModelMultipleChoiceField(
         queryset=Scenario.objects.none(),
         required=False,

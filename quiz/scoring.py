@@ -133,10 +133,14 @@ class ScoreResult:
 
 def _part(given: Any, expected: Any, weight: float) -> PartResult:
     correct = given == expected
-    return PartResult(given=given, expected=expected, correct=correct, points=weight if correct else 0.0, max_points=weight)
+    return PartResult(
+        given=given, expected=expected, correct=correct, points=weight if correct else 0.0, max_points=weight
+    )
 
 
-def score_answer(given: AnswerKey, expected: AnswerKey, rubric: Rubric = DEFAULT_RUBRIC, kind: Kind = "case") -> ScoreResult:
+def score_answer(
+    given: AnswerKey, expected: AnswerKey, rubric: Rubric = DEFAULT_RUBRIC, kind: Kind = "case"
+) -> ScoreResult:
     """Score `given` against `expected` (the engine's outcome) under `rubric`.
 
     Case items score verdict, clause, action and NCMEC report; reporting-route items score the route.

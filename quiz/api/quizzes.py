@@ -56,7 +56,16 @@ class QuizSerializer(serializers.ModelSerializer):
 class GivenSerializer(serializers.ModelSerializer):
     class Meta:
         model = Answer
-        fields = ["verdict", "clause_id", "action", "report_to_ncmec", "report_route", "confidence", "rationale", "answered_at"]
+        fields = [
+            "verdict",
+            "clause_id",
+            "action",
+            "report_to_ncmec",
+            "report_route",
+            "confidence",
+            "rationale",
+            "answered_at",
+        ]
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
@@ -124,9 +133,7 @@ class QuizListApi(APIView):
                 "quiz_id", flat=True
             )
         )
-        return Response(
-            [{**QuizSerializer(quiz).data, "assigned": quiz.pk in assigned} for quiz in quizzes]
-        )
+        return Response([{**QuizSerializer(quiz).data, "assigned": quiz.pk in assigned} for quiz in quizzes])
 
 
 class AttemptStartApi(APIView):
@@ -175,9 +182,15 @@ class AnswerApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        item = AttemptItem.objects.filter(attempt=attempt, scenario_id=values.pop("scenario")).select_related("scenario").first()
+        item = (
+            AttemptItem.objects.filter(attempt=attempt, scenario_id=values.pop("scenario"))
+            .select_related("scenario")
+            .first()
+        )
         if item is None:
-            return Response({"scenario": "This scenario is not part of this attempt."}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"scenario": "This scenario is not part of this attempt."}, status=status.HTTP_400_BAD_REQUEST
+            )
         try:
             answer = answer_record(attempt=attempt, scenario=item.scenario, user=request.user, **values)
         except QuizError as error:

@@ -55,7 +55,9 @@ def demo_quizzes_create(users: dict[str, User]) -> None:
             continue
         for team in Team.objects.filter(memberships__kind=TeamMembership.Kind.LEAD).distinct():
             lead = (
-                User.objects.filter(memberships__team=team, memberships__kind=TeamMembership.Kind.LEAD).order_by("pk").first()
+                User.objects.filter(memberships__team=team, memberships__kind=TeamMembership.Kind.LEAD)
+                .order_by("pk")
+                .first()
             )
             Assignment.objects.get_or_create(
                 quiz=quiz,

@@ -58,6 +58,9 @@ class QuizItem(models.Model):
         ordering = ["quiz", "position"]
         constraints = [models.UniqueConstraint(fields=["quiz", "scenario"], name="scenario_once_per_quiz")]
 
+    def __str__(self) -> str:
+        return f"{self.quiz_id} #{self.position}: scenario {self.scenario_id}"
+
 
 class Assignment(models.Model):
     """A quiz set for one trainee or for a whole team, with a due date."""
@@ -100,7 +103,7 @@ class Attempt(models.Model):
     calibration_round = models.ForeignKey(
         "quiz.CalibrationRound", null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
     )
-    mode = models.CharField(max_length=12, choices=Quiz.Mode.choices + [("calibration", "Calibration")])
+    mode = models.CharField(max_length=12, choices=[*Quiz.Mode.choices, ("calibration", "Calibration")])
     policy_version = models.ForeignKey("training.PolicyVersion", on_delete=models.PROTECT, related_name="attempts")
     rubric = models.JSONField(default=dict)
     seed = models.BigIntegerField()
@@ -154,6 +157,9 @@ class AttemptItem(models.Model):
             models.UniqueConstraint(fields=["attempt", "scenario"], name="scenario_once_per_attempt"),
             models.UniqueConstraint(fields=["attempt", "position"], name="one_item_per_position"),
         ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.attempt_id} #{self.position}: scenario {self.scenario_id}"
 
 
 class Answer(models.Model):

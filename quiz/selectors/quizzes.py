@@ -38,7 +38,9 @@ def quiz_scenarios_drawable() -> QuerySet[Scenario]:
 
 
 def quiz_candidates(*, version: PolicyVersion, scenarios: Iterable[Scenario] | None = None) -> list[Candidate]:
-    """Drawable scenarios with the engine's outcome under `version`; scenarios the version cannot decide are left out."""
+    """Drawable scenarios with the engine's outcome under `version`.
+
+    Scenarios whose facts the version cannot decide are left out."""
     candidates = []
     for scenario in scenarios if scenarios is not None else quiz_scenarios_drawable():
         try:
@@ -74,9 +76,7 @@ def quizzes_available_to(user: User) -> QuerySet[Quiz]:
     return (
         Quiz.objects.filter(is_active=True)
         .filter(
-            Q(open_to_all_trainees=True)
-            | Q(assignments__trainee=user)
-            | Q(assignments__team__memberships__user=user)
+            Q(open_to_all_trainees=True) | Q(assignments__trainee=user) | Q(assignments__team__memberships__user=user)
         )
         .distinct()
     )
@@ -183,7 +183,9 @@ def lead_assignment_rows(user: User) -> list[AssignmentRow]:
 
 def attempt_get_for_owner(*, user: User, pk: int) -> Attempt:
     """The user's own quiz attempt; 404 for anyone else's."""
-    attempt = Attempt.objects.select_related("quiz", "policy_version").filter(pk=pk, user=user, quiz__isnull=False).first()
+    attempt = (
+        Attempt.objects.select_related("quiz", "policy_version").filter(pk=pk, user=user, quiz__isnull=False).first()
+    )
     if attempt is None:
         raise Http404("No such attempt.")
     return attempt
@@ -191,16 +193,15 @@ def attempt_get_for_owner(*, user: User, pk: int) -> Attempt:
 
 def attempt_get_for_viewer(*, user: User, pk: int) -> Attempt:
     """An attempt its owner, a lead of the owner's team, or the policy team may see; 404 otherwise."""
-    attempt = (
-        Attempt.objects.select_related("quiz", "policy_version", "user").filter(pk=pk, quiz__isnull=False).first()
-    )
+    attempt = Attempt.objects.select_related("quiz", "policy_version", "user").filter(pk=pk, quiz__isnull=False).first()
     if attempt is None:
         raise Http404("No such attempt.")
     if attempt.user_id == user.pk or is_staff(user):
         return attempt
-    if user_has_role(user, [Role.TEAM_LEAD]) and TeamMembership.objects.filter(
-        user_id=attempt.user_id, team_id__in=led_team_ids(user)
-    ).exists():
+    if (
+        user_has_role(user, [Role.TEAM_LEAD])
+        and TeamMembership.objects.filter(user_id=attempt.user_id, team_id__in=led_team_ids(user)).exists()
+    ):
         return attempt
     raise Http404("No such attempt.")
 
@@ -215,8 +216,10 @@ def attempt_items_with_answers(attempt: Attempt) -> list[AttemptItem]:
 
 
 def attempts_for_trainee(user: User) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user, quiz__isnull=False).select_related("quiz", "policy_version").annotate(
-        answered=Count("answers", distinct=True), item_count=Count("items", distinct=True)
+    return (
+        Attempt.objects.filter(user=user, quiz__isnull=False)
+        .select_related("quiz", "policy_version")
+        .annotate(answered=Count("answers", distinct=True), item_count=Count("items", distinct=True))
     )
 
 
@@ -228,9 +231,9 @@ def mastery_for(user: User) -> dict[str, float]:
     """Share of correct answers per expected clause across the user's quiz answers (one query)."""
     records = (
         MasteryRecord(clause=expected.get("clause_id") or "", is_correct=is_correct)
-        for expected, is_correct in Answer.objects.filter(
-            attempt__user=user, attempt__quiz__isnull=False
-        ).values_list("expected", "is_correct")
+        for expected, is_correct in Answer.objects.filter(attempt__user=user, attempt__quiz__isnull=False).values_list(
+            "expected", "is_correct"
+        )
     )
     return mastery_by_clause(records)
 

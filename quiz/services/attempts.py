@@ -111,7 +111,9 @@ def quiz_create(
     drawable = set(quiz_scenarios_drawable().filter(pk__in=[s.pk for s in scenarios]).values_list("pk", flat=True))
     refused = [s.key for s in scenarios if s.pk not in drawable]
     if refused:
-        errors["scenarios"] = "Only published scenarios that are not worked examples can be used: " + ", ".join(refused) + "."
+        errors["scenarios"] = (
+            "Only published scenarios that are not worked examples can be used: " + ", ".join(refused) + "."
+        )
     try:
         rubric_value = rubric_from_dict(rubric or {}).as_dict() if rubric else {}
     except RubricInvalid as error:
@@ -162,9 +164,7 @@ def assignment_create(
 
 
 def _draw(*, quiz: Quiz, user: User, version: PolicyVersion, seed: int) -> list[int]:
-    fixed = list(
-        quiz_scenarios_drawable().filter(pk__in=QuizItem.objects.filter(quiz=quiz).values("scenario_id"))
-    )
+    fixed = list(quiz_scenarios_drawable().filter(pk__in=QuizItem.objects.filter(quiz=quiz).values("scenario_id")))
     if fixed:
         positions = dict(QuizItem.objects.filter(quiz=quiz).values_list("scenario_id", "position"))
         ordered = sorted(fixed, key=lambda s: positions[s.pk])
@@ -185,9 +185,7 @@ def cooldown_ends_at(*, quiz: Quiz, user: User) -> dt.datetime | None:
     """When this user may next start the assessment, or None if they may now (or it is not an assessment)."""
     if quiz.mode != Quiz.Mode.ASSESSMENT or not quiz.cooldown_hours:
         return None
-    last = (
-        Attempt.objects.filter(quiz=quiz, user=user, submitted_at__isnull=False).order_by("-submitted_at").first()
-    )
+    last = Attempt.objects.filter(quiz=quiz, user=user, submitted_at__isnull=False).order_by("-submitted_at").first()
     if last is None:
         return None
     ends = last.submitted_at + dt.timedelta(hours=quiz.cooldown_hours)
@@ -267,15 +265,25 @@ def _key(values: dict[str, Any]) -> AnswerKey:
     )
 
 
-def answer_score(*, version: PolicyVersion, rubric: Rubric, scenario: Scenario, given: dict[str, Any]) -> tuple[dict[str, Any], ScoreResult]:
+def answer_score(
+    *, version: PolicyVersion, rubric: Rubric, scenario: Scenario, given: dict[str, Any]
+) -> tuple[dict[str, Any], ScoreResult]:
     """The engine's expected answer for `scenario` under `version`, and `given` scored against it."""
     expected = expected_from_outcome(gold_outcome(version, scenario.facts))
     return expected, score_answer(_key(given), _key(expected), rubric, scenario.kind)
 
 
 def _validate(
-    *, version: PolicyVersion, kind: str, verdict: str, clause_id: str, action: str,
-    report_to_ncmec: bool | None, report_route: str, confidence: int | None, rationale: str,
+    *,
+    version: PolicyVersion,
+    kind: str,
+    verdict: str,
+    clause_id: str,
+    action: str,
+    report_to_ncmec: bool | None,
+    report_route: str,
+    confidence: int | None,
+    rationale: str,
 ) -> dict[str, Any]:
     policy = engine_policy(version)
     errors: dict[str, str] = {}
@@ -292,7 +300,9 @@ def _validate(
         elif verdict == VIOLATING and clause is None:
             errors["clause_id"] = "A violating verdict needs the clause it violates."
         elif verdict == VIOLATING and clause is not None and clause.verdict.value != VIOLATING:
-            errors["clause_id"] = f"{clause.id} is a permitted clause; choose a violating clause for a violating verdict."
+            errors["clause_id"] = (
+                f"{clause.id} is a permitted clause; choose a violating clause for a violating verdict."
+            )
         elif verdict == NOT_VIOLATING and clause is not None and clause.verdict.value != NOT_VIOLATING:
             errors["clause_id"] = f"{clause.id} is a violating clause; choose a permitted clause or no clause."
         if action not in policy.actions:
@@ -503,9 +513,13 @@ def rescore_plan(
     Without `policy_version` each answer keeps the version it was scored with; without `rubric`, its rubric.
     Writes nothing.
     """
-    answers = Answer.objects.filter(
-        attempt__in=attempts.filter(status__in=[Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED])
-    ).select_related("scenario", "scored_policy_version", "attempt").order_by("attempt_id", "pk")
+    answers = (
+        Answer.objects.filter(
+            attempt__in=attempts.filter(status__in=[Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED])
+        )
+        .select_related("scenario", "scored_policy_version", "attempt")
+        .order_by("attempt_id", "pk")
+    )
     lines = []
     checked = 0
     for answer in answers:
@@ -520,8 +534,14 @@ def rescore_plan(
             "report_route": answer.report_route,
         }
         expected, result = answer_score(version=version, rubric=new_rubric, scenario=answer.scenario, given=given)
-        line = RescoreLine(answer=answer, expected_after=expected, result=result, version_after=version, rubric_after=new_rubric)
-        if line.changed or version.pk != answer.scored_policy_version_id or new_rubric.as_dict() != answer.scored_rubric:
+        line = RescoreLine(
+            answer=answer, expected_after=expected, result=result, version_after=version, rubric_after=new_rubric
+        )
+        if (
+            line.changed
+            or version.pk != answer.scored_policy_version_id
+            or new_rubric.as_dict() != answer.scored_rubric
+        ):
             lines.append(line)
     return RescorePlan(lines=lines, answers_checked=checked)
 
@@ -566,20 +586,30 @@ def rescore_apply(*, plan: RescorePlan, changed_by: User | None, reason: str, no
         answer.is_critical_miss = line.result.is_critical_miss
         answer.save(
             update_fields=[
-                "expected", "scored_policy_version", "scored_rubric", "points", "max_points",
-                "part_results", "is_correct", "is_critical_miss",
+                "expected",
+                "scored_policy_version",
+                "scored_rubric",
+                "points",
+                "max_points",
+                "part_results",
+                "is_correct",
+                "is_critical_miss",
             ]
         )
-    for attempt in Attempt.objects.select_for_update(of=("self",)).filter(pk__in=plan.attempt_ids).select_related("quiz"):
+    for attempt in (
+        Attempt.objects.select_for_update(of=("self",)).filter(pk__in=plan.attempt_ids).select_related("quiz")
+    ):
         _retotal(attempt, rubric=plan.lines[0].rubric_after if plan.lines else None)
     return len(plan.lines)
 
 
 def _retotal(attempt: Attempt, *, rubric: Rubric | None) -> None:
     answers = list(Answer.objects.filter(attempt=attempt))
-    unanswered = AttemptItem.objects.filter(attempt=attempt).exclude(
-        scenario_id__in=[a.scenario_id for a in answers]
-    ).select_related("scenario")
+    unanswered = (
+        AttemptItem.objects.filter(attempt=attempt)
+        .exclude(scenario_id__in=[a.scenario_id for a in answers])
+        .select_related("scenario")
+    )
     rubric = rubric or rubric_from_dict(attempt.rubric or {})
     points = [a.points for a in answers] + [0.0 for _ in unanswered]
     maxima = [a.max_points for a in answers] + [rubric.max_points(item.scenario.kind) for item in unanswered]

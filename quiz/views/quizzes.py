@@ -142,7 +142,9 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
                 "verdict": answer.verdict,
                 "clause_id": answer.clause_id,
                 "action": answer.action,
-                "report_to_ncmec": "" if answer.report_to_ncmec is None else ("yes" if answer.report_to_ncmec else "no"),
+                "report_to_ncmec": ""
+                if answer.report_to_ncmec is None
+                else ("yes" if answer.report_to_ncmec else "no"),
                 "report_route": answer.report_route,
                 "confidence": str(answer.confidence or ""),
                 "rationale": answer.rationale,
@@ -216,7 +218,9 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
         "quiz/quizzes/attempt_results.html",
         {
             "attempt": attempt,
-            "items": [{"item": item, "feedback": _feedback(policy, item.answer) if item.answer else None} for item in items],
+            "items": [
+                {"item": item, "feedback": _feedback(policy, item.answer) if item.answer else None} for item in items
+            ],
             "breakdown": breakdown,
             "unanswered": sum(1 for item in items if item.answer is None),
             "certification": getattr(attempt, "certification", None) if attempt.passed else None,

@@ -15,7 +15,9 @@ def quizzes(team, trainee, team_lead):
     published_policy_version()
     bank = quiz_bank()
     practice = QuizFactory(title="Practice round", mode=Quiz.Mode.PRACTICE)
-    assessment = QuizFactory(title="Certification test", mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20, pass_mark_percent=80)
+    assessment = QuizFactory(
+        title="Certification test", mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20, pass_mark_percent=80
+    )
     for quiz, keys in ((practice, ["Q-V4", "Q-P3"]), (assessment, ["Q-V4", "Q-BENIGN"])):
         for position, key in enumerate(keys, start=1):
             QuizItemFactory(quiz=quiz, scenario=bank[key], position=position)
@@ -39,7 +41,14 @@ def test_a_trainee_practises_gets_certified_and_the_lead_sees_it(page: Page, bro
     # Practice: feedback right after each answer.
     page.get_by_role("button", name="Start Practice round").click()
     expect(page.get_by_text("Question 1 of 2")).to_be_visible()
-    answer(page, verdict="Violating", clause="V4", action="Permanent suspension", ncmec=True, button="Answer and see feedback")
+    answer(
+        page,
+        verdict="Violating",
+        clause="V4",
+        action="Permanent suspension",
+        ncmec=True,
+        button="Answer and see feedback",
+    )
     expect(page.get_by_text("Rule R-V4-link-to-material decided")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Lesson on V4"))).to_be_visible()
     page.get_by_role("link", name="Next question").click()

@@ -103,7 +103,16 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
 # One published scenario per outcome family: key -> (facts, intended clause, difficulty).
 QUIZ_BANK = {
-    "Q-V4": ({"subject": "children_generally", "content_form": "link", "conduct": "links_elsewhere", "links_to_material": True}, "V4", "easy"),
+    "Q-V4": (
+        {
+            "subject": "children_generally",
+            "content_form": "link",
+            "conduct": "links_elsewhere",
+            "links_to_material": True,
+        },
+        "V4",
+        "easy",
+    ),
     "Q-V1": (V1_FACTS, "V1", "medium"),
     "Q-B5": (B5_FACTS, "B5", "hard"),
     "Q-P3": (P3_FACTS, "P3", "medium"),
@@ -114,6 +123,8 @@ QUIZ_BANK = {
 def quiz_bank() -> dict:
     """Five published scenarios, one per outcome family (V4, V1, B5, P3, no clause), by key."""
     return {
-        key: ScenarioFactory(key=key, title=f"Case {number}", facts=facts, intended_clause=clause, difficulty=difficulty)
+        key: ScenarioFactory(
+            key=key, title=f"Case {number}", facts=facts, intended_clause=clause, difficulty=difficulty
+        )
         for number, (key, (facts, clause, difficulty)) in enumerate(QUIZ_BANK.items(), start=1)
     }

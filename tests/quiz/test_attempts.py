@@ -63,7 +63,9 @@ def test_the_same_seed_draws_the_same_scenarios_in_the_same_order(trainee, secon
     second = attempt_start(user=second_trainee, quiz=quiz, seed=9)
 
     def order(attempt):
-        return list(AttemptItem.objects.filter(attempt=attempt).order_by("position").values_list("scenario_id", flat=True))
+        return list(
+            AttemptItem.objects.filter(attempt=attempt).order_by("position").values_list("scenario_id", flat=True)
+        )
 
     assert order(first) == order(second)
 
@@ -107,7 +109,14 @@ def test_a_fixed_set_is_used_in_its_order(trainee, bank):
 def test_an_answer_is_scored_against_the_engine_and_stored_with_version_and_rubric(trainee, bank, published_policy):
     attempt = attempt_start(user=trainee, quiz=QuizFactory())
 
-    answer = answer_record(attempt=attempt, scenario=bank["Q-V4"], user=trainee, confidence=4, rationale="Link to material.", **RIGHT["Q-V4"])
+    answer = answer_record(
+        attempt=attempt,
+        scenario=bank["Q-V4"],
+        user=trainee,
+        confidence=4,
+        rationale="Link to material.",
+        **RIGHT["Q-V4"],
+    )
 
     assert (
         answer.points,
@@ -124,7 +133,13 @@ def test_an_answer_is_scored_against_the_engine_and_stored_with_version_and_rubr
         False,
         published_policy,
         {"verdict": 2.0, "clause": 2.0, "action": 1.0, "ncmec": 1.0, "route": 2.0, "critical_miss_penalty": 3.0},
-        {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True, "rule_id": "R-V4-link-to-material"},
+        {
+            "verdict": "violating",
+            "clause_id": "V4",
+            "action": "permanent_suspension",
+            "report_to_ncmec": True,
+            "rule_id": "R-V4-link-to-material",
+        },
     )
 
 
@@ -139,13 +154,22 @@ def test_a_missed_violation_is_a_critical_miss(trainee, bank):
 @pytest.mark.parametrize(
     ("values", "errors"),
     [
-        ({}, {
-            "verdict": "Choose a verdict: violating or not violating.",
-            "action": "Choose an enforcement action: no_action, permanent_suspension, remove_and_temporary_lock.",
-            "report_to_ncmec": "Say whether a report to NCMEC is due.",
-        }),
-        (dict(RIGHT["Q-V4"], clause_id="P3"), {"clause_id": "P3 is a permitted clause; choose a violating clause for a violating verdict."}),
-        (dict(MISSED, clause_id="V1"), {"clause_id": "V1 is a violating clause; choose a permitted clause or no clause."}),
+        (
+            {},
+            {
+                "verdict": "Choose a verdict: violating or not violating.",
+                "action": "Choose an enforcement action: no_action, permanent_suspension, remove_and_temporary_lock.",
+                "report_to_ncmec": "Say whether a report to NCMEC is due.",
+            },
+        ),
+        (
+            dict(RIGHT["Q-V4"], clause_id="P3"),
+            {"clause_id": "P3 is a permitted clause; choose a violating clause for a violating verdict."},
+        ),
+        (
+            dict(MISSED, clause_id="V1"),
+            {"clause_id": "V1 is a violating clause; choose a permitted clause or no clause."},
+        ),
         (dict(RIGHT["Q-V4"], clause_id=""), {"clause_id": "A violating verdict needs the clause it violates."}),
         (dict(RIGHT["Q-V4"], clause_id="Z9"), {"clause_id": "'Z9' is not a clause of this policy."}),
         (dict(RIGHT["Q-V4"], confidence=6), {"confidence": "Confidence is from 1 (unsure) to 5 (certain)."}),
@@ -192,7 +216,9 @@ def test_in_an_assessment_an_answer_may_change_until_submission(trainee, bank):
 
 def test_answers_after_the_time_limit_are_refused_with_a_clear_message(trainee, bank):
     started = timezone.now() - dt.timedelta(minutes=30)
-    attempt = attempt_start(user=trainee, quiz=QuizFactory(mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20), now=started)
+    attempt = attempt_start(
+        user=trainee, quiz=QuizFactory(mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20), now=started
+    )
 
     with pytest.raises(AttemptClosed) as error:
         answer_record(attempt=attempt, scenario=bank["Q-V4"], user=trainee, **RIGHT["Q-V4"])
@@ -212,7 +238,10 @@ def test_a_submitted_attempt_takes_no_more_answers(trainee, bank):
     with pytest.raises(AttemptClosed) as error:
         answer_record(attempt=attempt, scenario=bank["Q-V4"], user=trainee, **RIGHT["Q-V4"])
 
-    assert (str(error.value), Answer.objects.count()) == ("This attempt has been submitted; its answers can no longer change.", 0)
+    assert (str(error.value), Answer.objects.count()) == (
+        "This attempt has been submitted; its answers can no longer change.",
+        0,
+    )
 
 
 def test_a_perfect_assessment_passes_and_certifies(trainee, bank, published_policy):
@@ -253,7 +282,9 @@ def test_submitting_twice_records_once(trainee, bank):
 
 def test_submitting_after_the_time_limit_closes_the_attempt_as_expired(trainee, bank):
     started = timezone.now() - dt.timedelta(minutes=30)
-    attempt = attempt_start(user=trainee, quiz=QuizFactory(mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20), now=started)
+    attempt = attempt_start(
+        user=trainee, quiz=QuizFactory(mode=Quiz.Mode.ASSESSMENT, time_limit_minutes=20), now=started
+    )
 
     attempt = attempt_submit(attempt=attempt, user=trainee)
 

@@ -8,9 +8,18 @@ from hypothesis import strategies as st
 from quiz.composition import Candidate, MasteryRecord, compose, compose_adaptive, mastery_by_clause, space_retries
 
 BANK = [
-    Candidate(id=index, verdict="violating" if clause[:1] in ("V", "B") else "not_violating", clause=clause, difficulty=difficulty)
+    Candidate(
+        id=index,
+        verdict="violating" if clause[:1] in ("V", "B") else "not_violating",
+        clause=clause,
+        difficulty=difficulty,
+    )
     for index, (clause, difficulty) in enumerate(
-        [(clause, difficulty) for clause in ["V1", "V4", "B5", "P3", ""] for difficulty in ["easy", "medium", "hard"] * 2],
+        [
+            (clause, difficulty)
+            for clause in ["V1", "V4", "B5", "P3", ""]
+            for difficulty in ["easy", "medium", "hard"] * 2
+        ],
         start=1,
     )
 ]

@@ -4,7 +4,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import Answer, Assignment, Attempt, AttemptItem, Quiz
@@ -48,7 +47,9 @@ def test_leads_cannot_take_quizzes(lead_client, practice):
 
 
 def test_trainees_cannot_assign(trainee_client, practice, team):
-    response = post(trainee_client, "/api/assignments/", {"quiz": practice.pk, "team": team.pk, "due_at": "2099-01-01T00:00:00Z"})
+    response = post(
+        trainee_client, "/api/assignments/", {"quiz": practice.pk, "team": team.pk, "due_at": "2099-01-01T00:00:00Z"}
+    )
 
     assert (response.status_code, Assignment.objects.count()) == (403, 1)
 
@@ -84,11 +85,18 @@ def test_starting_returns_items_without_any_gold(trainee_client, practice):
 def test_a_practice_answer_returns_feedback_at_once(trainee_client, trainee, practice, bank):
     attempt = attempt_start(user=trainee, quiz=practice)
 
-    response = post(trainee_client, f"/api/attempts/{attempt.pk}/answers/", {"scenario": bank["Q-V4"].pk, **RIGHT_V4, "confidence": 4})
+    response = post(
+        trainee_client,
+        f"/api/attempts/{attempt.pk}/answers/",
+        {"scenario": bank["Q-V4"].pk, **RIGHT_V4, "confidence": 4},
+    )
 
     feedback = response.json()["feedback"]
     assert (response.status_code, feedback["points"], feedback["is_correct"], feedback["expected"]["rule_id"]) == (
-        201, 6.0, True, "R-V4-link-to-material",
+        201,
+        6.0,
+        True,
+        "R-V4-link-to-material",
     )
 
 
@@ -102,13 +110,17 @@ def test_an_assessment_answer_returns_no_feedback_until_submission(trainee_clien
     assert answered.json()["feedback"] is None
     assert "expected" not in detail.content.decode() and "R-V4" not in detail.content.decode()
     assert submitted.json()["status"] == "submitted"
-    assert any(item["feedback"] and item["feedback"]["expected"]["clause_id"] == "V4" for item in submitted.json()["items"])
+    assert any(
+        item["feedback"] and item["feedback"]["expected"]["clause_id"] == "V4" for item in submitted.json()["items"]
+    )
 
 
 def test_bad_answers_get_400_with_field_messages(trainee_client, trainee, practice, bank):
     attempt = attempt_start(user=trainee, quiz=practice)
 
-    response = post(trainee_client, f"/api/attempts/{attempt.pk}/answers/", {"scenario": bank["Q-V4"].pk, "verdict": "maybe"})
+    response = post(
+        trainee_client, f"/api/attempts/{attempt.pk}/answers/", {"scenario": bank["Q-V4"].pk, "verdict": "maybe"}
+    )
 
     assert (response.status_code, response.json(), Answer.objects.count()) == (
         400,
@@ -126,7 +138,11 @@ def test_a_second_practice_answer_to_the_same_item_is_a_conflict(trainee_client,
     url = f"/api/attempts/{attempt.pk}/answers/"
     post(trainee_client, url, {"scenario": bank["Q-V4"].pk, **RIGHT_V4})
 
-    response = post(trainee_client, url, {"scenario": bank["Q-V4"].pk, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": False})
+    response = post(
+        trainee_client,
+        url,
+        {"scenario": bank["Q-V4"].pk, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": False},
+    )
 
     assert (response.status_code, response.json(), Answer.objects.count()) == (
         409,
@@ -160,12 +176,18 @@ def test_another_trainees_attempt_is_404(second_trainee_client, trainee, practic
     attempt = attempt_submit(attempt=attempt_start(user=trainee, quiz=practice), user=trainee)
     url = f"/api/attempts/{attempt.pk}/{suffix}"
 
-    response = second_trainee_client.get(url) if suffix in ("", "results/") else post(second_trainee_client, url, {"scenario": 1})
+    response = (
+        second_trainee_client.get(url)
+        if suffix in ("", "results/")
+        else post(second_trainee_client, url, {"scenario": 1})
+    )
 
     assert response.status_code == 404
 
 
-def test_results_include_a_per_clause_breakdown_and_leads_of_the_team_may_read_them(lead_client, other_lead_client, trainee, practice, bank):
+def test_results_include_a_per_clause_breakdown_and_leads_of_the_team_may_read_them(
+    lead_client, other_lead_client, trainee, practice, bank
+):
     attempt = attempt_start(user=trainee, quiz=practice)
     from quiz.services.attempts import answer_record
 
@@ -174,7 +196,9 @@ def test_results_include_a_per_clause_breakdown_and_leads_of_the_team_may_read_t
 
     response = lead_client.get(f"/api/attempts/{attempt.pk}/results/")
 
-    assert response.json()["by_clause"] == [{"clause": "V4", "items": 1, "correct": 1, "points": 6.0, "max_points": 6.0}]
+    assert response.json()["by_clause"] == [
+        {"clause": "V4", "items": 1, "correct": 1, "points": 6.0, "max_points": 6.0}
+    ]
     assert other_lead_client.get(f"/api/attempts/{attempt.pk}/results/").status_code == 404
 
 
@@ -189,7 +213,9 @@ def test_results_of_an_attempt_in_progress_are_a_conflict(trainee_client, traine
 def test_a_lead_assigns_to_their_team(lead_client, team, bank):
     quiz = QuizFactory()
 
-    response = post(lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"})
+    response = post(
+        lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"}
+    )
 
     assert (response.status_code, response.json()["team"], Assignment.objects.count()) == (201, team.pk, 1)
 
@@ -197,7 +223,11 @@ def test_a_lead_assigns_to_their_team(lead_client, team, bank):
 def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trainee, bank):
     quiz = QuizFactory()
 
-    response = post(lead_client, "/api/assignments/", {"quiz": quiz.pk, "trainee": outside_trainee.pk, "due_at": "2099-01-01T09:00:00Z"})
+    response = post(
+        lead_client,
+        "/api/assignments/",
+        {"quiz": quiz.pk, "trainee": outside_trainee.pk, "due_at": "2099-01-01T09:00:00Z"},
+    )
 
     assert (response.status_code, response.json(), Assignment.objects.count()) == (
         400,
@@ -209,12 +239,16 @@ def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trai
 def test_an_assignment_due_in_the_past_is_refused(lead_client, team, bank):
     quiz = QuizFactory()
 
-    response = post(lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2001-01-01T09:00:00Z"})
+    response = post(
+        lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2001-01-01T09:00:00Z"}
+    )
 
     assert (response.status_code, response.json()) == (400, {"due_at": "The due date must be in the future."})
 
 
-def test_the_attempt_detail_runs_a_fixed_number_of_queries(trainee_client, trainee, practice, django_assert_num_queries):
+def test_the_attempt_detail_runs_a_fixed_number_of_queries(
+    trainee_client, trainee, practice, django_assert_num_queries
+):
     attempt = attempt_start(user=trainee, quiz=practice)
 
     # session, user, attempt (+quiz, version), items with scenarios, answers

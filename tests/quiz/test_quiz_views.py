@@ -49,12 +49,15 @@ def test_anonymous_users_are_sent_to_log_in(anonymous_client, name):
     assert (response.status_code, response.url) == (302, f"/login/?next={reverse(name)}")
 
 
-@pytest.mark.parametrize(("client_name", "name"), [
-    ("lead_client", "quiz:trainee-home"),
-    ("policy_client", "quiz:history"),
-    ("trainee_client", "quiz:lead-assignments"),
-    ("trainee_client", "quiz:quiz-create"),
-])
+@pytest.mark.parametrize(
+    ("client_name", "name"),
+    [
+        ("lead_client", "quiz:trainee-home"),
+        ("policy_client", "quiz:history"),
+        ("trainee_client", "quiz:lead-assignments"),
+        ("trainee_client", "quiz:quiz-create"),
+    ],
+)
 def test_the_wrong_role_is_refused(request, client_name, name):
     assert request.getfixturevalue(client_name).get(reverse(name)).status_code == 403
 
@@ -88,7 +91,15 @@ def test_a_lead_reads_results_of_their_own_team_only(lead_client, other_lead_cli
 
 def test_home_lists_assignments_quizzes_and_mastery(trainee_client, trainee, practice, bank, django_assert_num_queries):
     attempt = attempt_start(user=trainee, quiz=practice)
-    answer_record(attempt=attempt, scenario=bank["Q-V4"], user=trainee, verdict="violating", clause_id="V4", action="permanent_suspension", report_to_ncmec=True)
+    answer_record(
+        attempt=attempt,
+        scenario=bank["Q-V4"],
+        user=trainee,
+        verdict="violating",
+        clause_id="V4",
+        action="permanent_suspension",
+        report_to_ncmec=True,
+    )
 
     # session, user, attempts (annotated), assignments, mastery answers, available quizzes,
     # cooldown check is skipped for practice, certifications
@@ -124,7 +135,11 @@ def test_a_practice_answer_cannot_be_changed(trainee_client, trainee, practice):
     url = reverse("quiz:attempt-take", args=[attempt.pk])
     trainee_client.post(url, {"position": item.position, **RIGHT_V4})
 
-    response = trainee_client.post(url, {"position": item.position, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": "no"}, follow=True)
+    response = trainee_client.post(
+        url,
+        {"position": item.position, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": "no"},
+        follow=True,
+    )
 
     assert "in practice an answer is final once given" in response.content.decode()
     assert list(Answer.objects.values_list("verdict", flat=True)) == ["violating"]
@@ -134,7 +149,10 @@ def test_an_invalid_answer_shows_field_errors_and_saves_nothing(trainee_client, 
     attempt = attempt_start(user=trainee, quiz=practice)
     item = item_for(attempt, "Q-V4")
 
-    response = trainee_client.post(reverse("quiz:attempt-take", args=[attempt.pk]), {"position": item.position, "verdict": "violating", "clause_id": "P3"})
+    response = trainee_client.post(
+        reverse("quiz:attempt-take", args=[attempt.pk]),
+        {"position": item.position, "verdict": "violating", "clause_id": "P3"},
+    )
 
     content = response.content.decode()
     assert "P3 is a permitted clause; choose a violating clause for a violating verdict." in content
@@ -145,7 +163,9 @@ def test_an_invalid_answer_shows_field_errors_and_saves_nothing(trainee_client, 
 # --- gold never leaks before answering ----------------------------------------------------------
 
 
-def test_no_page_of_an_attempt_carries_the_gold_of_an_unanswered_item(trainee_client, trainee, assessment, bank, published_policy):
+def test_no_page_of_an_attempt_carries_the_gold_of_an_unanswered_item(
+    trainee_client, trainee, assessment, bank, published_policy
+):
     from training.selectors import gold_outcome
 
     attempt = attempt_start(user=trainee, quiz=assessment)
@@ -154,7 +174,10 @@ def test_no_page_of_an_attempt_carries_the_gold_of_an_unanswered_item(trainee_cl
     first = items[0]
     trainee_client.post(reverse("quiz:attempt-take", args=[attempt.pk]), {"position": first.position, **RIGHT_V4})
     pages = [trainee_client.get(reverse("quiz:trainee-home")).content.decode()]
-    pages += [trainee_client.get(reverse("quiz:attempt-take", args=[attempt.pk]), {"item": i.position}).content.decode() for i in items]
+    pages += [
+        trainee_client.get(reverse("quiz:attempt-take", args=[attempt.pk]), {"item": i.position}).content.decode()
+        for i in items
+    ]
     pages += [trainee_client.get(reverse("api-attempt-detail", args=[attempt.pk])).content.decode()]
 
     for item in items:
@@ -173,7 +196,9 @@ def test_an_assessment_answer_can_change_and_feedback_waits_for_submission(train
     attempt = attempt_start(user=trainee, quiz=assessment)
     item = item_for(attempt, "Q-V4")
     url = reverse("quiz:attempt-take", args=[attempt.pk])
-    trainee_client.post(url, {"position": item.position, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": "no"})
+    trainee_client.post(
+        url, {"position": item.position, "verdict": "not_violating", "action": "no_action", "report_to_ncmec": "no"}
+    )
 
     response = trainee_client.post(url, {"position": item.position, **RIGHT_V4}, follow=True)
 
@@ -189,7 +214,11 @@ def test_submitting_shows_results_with_a_per_clause_breakdown(trainee_client, tr
     response = trainee_client.post(reverse("quiz:attempt-submit", args=[attempt.pk]), follow=True)
 
     content = response.content.decode()
-    assert "Results: Certification" in content and "By clause" in content and "4 questions left unanswered scored 0." in content
+    assert (
+        "Results: Certification" in content
+        and "By clause" in content
+        and "4 questions left unanswered scored 0." in content
+    )
     assert Attempt.objects.get().status == "submitted"
 
 
@@ -197,9 +226,13 @@ def test_an_answer_after_the_time_limit_is_refused_with_a_message(trainee_client
     attempt = attempt_start(user=trainee, quiz=assessment, now=timezone.now() - dt.timedelta(hours=1))
     item = item_for(attempt, "Q-V4")
 
-    response = trainee_client.post(reverse("quiz:attempt-take", args=[attempt.pk]), {"position": item.position, **RIGHT_V4}, follow=True)
+    response = trainee_client.post(
+        reverse("quiz:attempt-take", args=[attempt.pk]), {"position": item.position, **RIGHT_V4}, follow=True
+    )
 
-    assert "The time limit passed; your attempt was submitted with the answers given in time." in response.content.decode()
+    assert (
+        "The time limit passed; your attempt was submitted with the answers given in time." in response.content.decode()
+    )
     assert (Answer.objects.count(), Attempt.objects.get().status) == (0, "expired")
 
 
@@ -222,20 +255,27 @@ def test_a_lead_assigns_a_quiz_to_their_team(lead_client, team, bank):
 
     response = lead_client.post(reverse("quiz:lead-assignments"), {"quiz": quiz.pk, "team": team.pk, "due_at": due})
 
-    assert (response.status_code, list(Assignment.objects.values_list("quiz__title", "team__name"))) == (302, [("New set", "Team North")])
+    assert (response.status_code, list(Assignment.objects.values_list("quiz__title", "team__name"))) == (
+        302,
+        [("New set", "Team North")],
+    )
 
 
 def test_a_lead_cannot_assign_to_another_team(lead_client, other_team, bank):
     quiz = QuizFactory()
     due = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 
-    response = lead_client.post(reverse("quiz:lead-assignments"), {"quiz": quiz.pk, "team": other_team.pk, "due_at": due})
+    response = lead_client.post(
+        reverse("quiz:lead-assignments"), {"quiz": quiz.pk, "team": other_team.pk, "due_at": due}
+    )
 
     assert "Select a valid choice" in response.content.decode()
     assert Assignment.objects.count() == 0
 
 
-def test_a_lead_sees_completion_and_scores_of_their_own_teams_only(lead_client, other_lead_client, trainee, second_trainee, assessment, django_assert_num_queries):
+def test_a_lead_sees_completion_and_scores_of_their_own_teams_only(
+    lead_client, other_lead_client, trainee, second_trainee, assessment, django_assert_num_queries
+):
     attempt_submit(attempt=attempt_start(user=trainee, quiz=assessment), user=trainee)
 
     # session, user, led teams, assignments, memberships, attempts
@@ -251,11 +291,26 @@ def test_a_lead_sees_completion_and_scores_of_their_own_teams_only(lead_client, 
 def test_a_lead_creates_a_quiz_with_fixed_scenarios(lead_client, team_lead, bank):
     response = lead_client.post(
         reverse("quiz:quiz-create"),
-        {"title": "Links", "mode": "assessment", "question_count": 5, "pass_mark_percent": 80, "cooldown_hours": 24,
-         "time_limit_minutes": 15, "scenarios": [bank["Q-V4"].pk, bank["Q-P3"].pk]},
+        {
+            "title": "Links",
+            "mode": "assessment",
+            "question_count": 5,
+            "pass_mark_percent": 80,
+            "cooldown_hours": 24,
+            "time_limit_minutes": 15,
+            "scenarios": [bank["Q-V4"].pk, bank["Q-P3"].pk],
+        },
     )
 
     quiz = Quiz.objects.get(title="Links")
-    assert (response.status_code, quiz.created_by, quiz.question_count, list(quiz.items.values_list("scenario__key", flat=True))) == (
-        302, team_lead, 2, ["Q-P3", "Q-V4"],
+    assert (
+        response.status_code,
+        quiz.created_by,
+        quiz.question_count,
+        list(quiz.items.values_list("scenario__key", flat=True)),
+    ) == (
+        302,
+        team_lead,
+        2,
+        ["Q-P3", "Q-V4"],
     )

@@ -50,18 +50,33 @@ def test_a_dry_run_shows_what_would_change_and_writes_nothing(b5_attempt, ncmec_
 
     assert output == (
         f"attempt {b5_attempt.pk} answer {answer.pk} (Q-B5): points 6/6 -> 5/6; expected violating B5 -> violating B5\n"
-        "1 answers checked, 1 scores would change in 1 attempts. Dry run: nothing written (use --apply --reason ... to write).\n"
+        "1 answers checked, 1 scores would change in 1 attempts. "
+        "Dry run: nothing written (use --apply --reason ... to write).\n"
     )
     assert (Answer.objects.get().points, ScoreChange.objects.count()) == (6.0, 0)
 
 
-def test_apply_rescores_records_the_change_and_retotals_the_attempt(b5_attempt, ncmec_for_b5_version, admin_user, published_policy):
-    run("--policy-version", "2021-03", "--apply", "--reason", "NCMEC reports extended to B5", "--by", admin_user.username)
+def test_apply_rescores_records_the_change_and_retotals_the_attempt(
+    b5_attempt, ncmec_for_b5_version, admin_user, published_policy
+):
+    run(
+        "--policy-version",
+        "2021-03",
+        "--apply",
+        "--reason",
+        "NCMEC reports extended to B5",
+        "--by",
+        admin_user.username,
+    )
 
     answer = Answer.objects.get()
     change = ScoreChange.objects.get()
     attempt = Attempt.objects.get()
-    assert (answer.points, answer.scored_policy_version, answer.expected["report_to_ncmec"]) == (5.0, ncmec_for_b5_version, True)
+    assert (answer.points, answer.scored_policy_version, answer.expected["report_to_ncmec"]) == (
+        5.0,
+        ncmec_for_b5_version,
+        True,
+    )
     assert (
         change.points_before,
         change.points_after,
@@ -79,7 +94,8 @@ def test_applying_twice_changes_nothing_the_second_time(b5_attempt, ncmec_for_b5
     output = run("--policy-version", "2021-03", "--apply", "--reason", "again")
 
     assert (output, ScoreChange.objects.count()) == (
-        "1 answers checked, 0 scores would change in 0 attempts. Applied: 0 answers rescored and recorded as ScoreChange rows.\n",
+        "1 answers checked, 0 scores would change in 0 attempts. "
+        "Applied: 0 answers rescored and recorded as ScoreChange rows.\n",
         1,
     )
 
@@ -99,7 +115,15 @@ def test_a_new_version_that_turns_a_right_answer_into_a_critical_miss_says_so(tr
     quiz = QuizFactory(mode=Quiz.Mode.ASSESSMENT)
     QuizItemFactory(quiz=quiz, scenario=bank["Q-P3"], position=1)
     attempt = attempt_start(user=trainee, quiz=quiz)
-    answer_record(attempt=attempt, scenario=bank["Q-P3"], user=trainee, verdict="not_violating", clause_id="P3", action="no_action", report_to_ncmec=False)
+    answer_record(
+        attempt=attempt,
+        scenario=bank["Q-P3"],
+        user=trainee,
+        verdict="not_violating",
+        clause_id="P3",
+        action="no_action",
+        report_to_ncmec=False,
+    )
     attempt_submit(attempt=attempt, user=trainee)
     document = shipped_policy_document()
     # A stricter draft in which advocacy counts as B1 (only to exercise the rescore path).

@@ -22,26 +22,68 @@ CASES = [
     # (name, given, expected, points, is_correct, is_critical_miss)
     ("all parts right", AnswerKey("violating", "V4", "permanent_suspension", True), V4_EXPECTED, 6, True, False),
     ("wrong clause only", AnswerKey("violating", "V1", "permanent_suspension", True), V4_EXPECTED, 4, False, False),
-    ("wrong action only", AnswerKey("violating", "V4", "remove_and_temporary_lock", True), V4_EXPECTED, 5, False, False),
-    ("missed NCMEC report only", AnswerKey("violating", "V4", "permanent_suspension", False), V4_EXPECTED, 5, False, False),
-    ("behaviour with no NCMEC report", AnswerKey("violating", "B5", "permanent_suspension", False), B5_EXPECTED, 6, True, False),
+    (
+        "wrong action only",
+        AnswerKey("violating", "V4", "remove_and_temporary_lock", True),
+        V4_EXPECTED,
+        5,
+        False,
+        False,
+    ),
+    (
+        "missed NCMEC report only",
+        AnswerKey("violating", "V4", "permanent_suspension", False),
+        V4_EXPECTED,
+        5,
+        False,
+        False,
+    ),
+    (
+        "behaviour with no NCMEC report",
+        AnswerKey("violating", "B5", "permanent_suspension", False),
+        B5_EXPECTED,
+        6,
+        True,
+        False,
+    ),
     # A missed violation: verdict, clause, action and NCMEC all wrong, then the penalty.
     ("missed violation on V4", AnswerKey("not_violating", "", "no_action", False), V4_EXPECTED, 0 - 3, False, True),
     # NCMEC part right by coincidence (B5 needs no report): 1 point, minus the penalty.
     ("missed violation on B5", AnswerKey("not_violating", "P1", "no_action", False), B5_EXPECTED, 1 - 3, False, True),
     # Over-enforcement of a benign case: loses the parts it gets wrong, no penalty.
-    ("over-enforcement of benign case", AnswerKey("violating", "V3", "permanent_suspension", True), BENIGN_EXPECTED, 0, False, False),
+    (
+        "over-enforcement of benign case",
+        AnswerKey("violating", "V3", "permanent_suspension", True),
+        BENIGN_EXPECTED,
+        0,
+        False,
+        False,
+    ),
     ("benign case, no clause", AnswerKey("not_violating", "", "no_action", False), BENIGN_EXPECTED, 6, True, False),
     ("permitted clause named", AnswerKey("not_violating", "P3", "no_action", False), P3_EXPECTED, 6, True, False),
-    ("permitted case, clause left blank", AnswerKey("not_violating", "", "no_action", False), P3_EXPECTED, 4, False, False),
+    (
+        "permitted case, clause left blank",
+        AnswerKey("not_violating", "", "no_action", False),
+        P3_EXPECTED,
+        4,
+        False,
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "given", "expected", "points", "is_correct", "is_critical"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "given", "expected", "points", "is_correct", "is_critical"), CASES, ids=[c[0] for c in CASES]
+)
 def test_it_scores_each_case_answer_part_by_part(name, given, expected, points, is_correct, is_critical):
     result = score_answer(given, expected, DEFAULT_RUBRIC, "case")
 
-    assert (result.points, result.max_points, result.is_correct, result.is_critical_miss) == (points, 6, is_correct, is_critical)
+    assert (result.points, result.max_points, result.is_correct, result.is_critical_miss) == (
+        points,
+        6,
+        is_correct,
+        is_critical,
+    )
 
 
 def test_a_missed_violation_costs_more_than_the_mirror_over_enforcement():
@@ -77,7 +119,9 @@ ROUTE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "given", "expected", "points", "is_correct", "is_critical"), ROUTE_CASES, ids=[c[0] for c in ROUTE_CASES])
+@pytest.mark.parametrize(
+    ("name", "given", "expected", "points", "is_correct", "is_critical"), ROUTE_CASES, ids=[c[0] for c in ROUTE_CASES]
+)
 def test_it_scores_reporting_items_on_the_route_alone(name, given, expected, points, is_correct, is_critical):
     result = score_answer(AnswerKey(report_route=given), AnswerKey(report_route=expected), DEFAULT_RUBRIC, "reporting")
 
@@ -103,11 +147,18 @@ def test_an_empty_rubric_is_the_documented_default():
 
 
 BAD_RUBRICS = [
-    ({"clauses": 2}, "Invalid rubric: unknown part 'clauses' (known parts: verdict, clause, action, ncmec, route, critical_miss_penalty)."),
+    (
+        {"clauses": 2},
+        "Invalid rubric: unknown part 'clauses' "
+        "(known parts: verdict, clause, action, ncmec, route, critical_miss_penalty).",
+    ),
     ({"verdict": "two"}, "Invalid rubric: verdict must be a number, not 'two'."),
     ({"verdict": True}, "Invalid rubric: verdict must be a number, not True."),
     ({"action": -1}, "Invalid rubric: action must be from 0 to 100, not -1."),
-    ({"verdict": 0, "clause": 0, "action": 0, "ncmec": 0}, "Invalid rubric: a case item must be worth more than 0 points."),
+    (
+        {"verdict": 0, "clause": 0, "action": 0, "ncmec": 0},
+        "Invalid rubric: a case item must be worth more than 0 points.",
+    ),
     ({"route": 0}, "Invalid rubric: a reporting-route item must be worth more than 0 points."),
     ([1, 2], "The rubric must be a mapping of part names to points."),
 ]
@@ -123,7 +174,13 @@ def test_it_refuses_an_invalid_rubric_with_a_clear_message(data, message):
 
 @pytest.mark.parametrize(
     ("points", "maxima", "score"),
-    [([6, 6], [6, 6], 1.0), ([6, 0], [6, 6], 0.5), ([-3, 0], [6, 6], 0.0), ([], [], 0.0), ([3, -3, 6], [6, 6, 6], 1 / 3)],
+    [
+        ([6, 6], [6, 6], 1.0),
+        ([6, 0], [6, 6], 0.5),
+        ([-3, 0], [6, 6], 0.0),
+        ([], [], 0.0),
+        ([3, -3, 6], [6, 6, 6], 1 / 3),
+    ],
 )
 def test_an_attempt_score_is_the_share_of_available_points_floored_at_zero(points, maxima, score):
     assert attempt_score(points, maxima) == pytest.approx(score)

@@ -20,8 +20,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--policy-version", help="Version label (e.g. 2021-03) to score against; default: each answer's own.")
-        parser.add_argument("--rubric", help='Rubric as JSON, e.g. \'{"clause": 3}\'; missing parts take the default.')
+        parser.add_argument(
+            "--policy-version", help="Version label (e.g. 2021-03) to score against; default: each answer's own."
+        )
+        parser.add_argument("--rubric", help="Rubric as JSON, e.g. '{\"clause\": 3}'; missing parts take the default.")
         parser.add_argument("--quiz", type=int, help="Only attempts on this quiz id.")
         parser.add_argument("--apply", action="store_true", help="Write the changes (otherwise a dry run).")
         parser.add_argument("--reason", default="", help="Why the scores change; required with --apply.")
@@ -62,7 +64,11 @@ class Command(BaseCommand):
                 f"expected {before.get('verdict')} {before.get('clause_id') or 'no clause'} -> "
                 f"{after['verdict']} {after['clause_id'] or 'no clause'}"
                 + ("; now a critical miss" if line.result.is_critical_miss and not answer.is_critical_miss else "")
-                + ("; no longer a critical miss" if answer.is_critical_miss and not line.result.is_critical_miss else "")
+                + (
+                    "; no longer a critical miss"
+                    if answer.is_critical_miss and not line.result.is_critical_miss
+                    else ""
+                )
             )
         changed = [line for line in plan.lines if line.changed]
         summary = (
