@@ -139,12 +139,12 @@ class QuizListApi(APIView):
 class AttemptStartApi(APIView):
     permission_classes = [TRAINEES]
 
-    class InputSerializer(serializers.Serializer):
+    class AttemptStartInputSerializer(serializers.Serializer):
         quiz = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer, responses={201: dict})
+    @extend_schema(request=AttemptStartInputSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.AttemptStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         quiz = quiz_get_for_trainee(user=request.user, pk=data.validated_data["quiz"])
         try:
@@ -166,7 +166,7 @@ class AttemptDetailApi(APIView):
 class AnswerApi(APIView):
     permission_classes = [TRAINEES]
 
-    class InputSerializer(serializers.Serializer):
+    class AnswerInputSerializer(serializers.Serializer):
         scenario = serializers.IntegerField()
         verdict = serializers.CharField(required=False, allow_blank=True, default="")
         clause_id = serializers.CharField(required=False, allow_blank=True, default="")
@@ -176,10 +176,10 @@ class AnswerApi(APIView):
         confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
         rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: dict})
+    @extend_schema(request=AnswerInputSerializer, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
         attempt = attempt_get_for_owner(user=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         item = (
@@ -227,15 +227,15 @@ class ResultsApi(APIView):
 class AssignmentCreateApi(APIView):
     permission_classes = [SETTERS]
 
-    class InputSerializer(serializers.Serializer):
+    class AssignmentInputSerializer(serializers.Serializer):
         quiz = serializers.IntegerField()
         due_at = serializers.DateTimeField()
         trainee = serializers.IntegerField(required=False, allow_null=True, default=None)
         team = serializers.IntegerField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: dict})
+    @extend_schema(request=AssignmentInputSerializer, responses={201: dict})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.AssignmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         quiz = quizzes_assignable_by(request.user).filter(pk=values["quiz"]).first()
