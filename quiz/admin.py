@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from . import admin_calibration  # noqa: F401  (registers calibration and snapshot admin)
 from .models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
 
 

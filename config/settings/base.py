@@ -119,6 +119,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyVersionStatusEnum": "training.models.PolicyVersion.Status",
+        "ScenarioStatusEnum": "training.models.Scenario.Status",
+    },
 }
 
 LOGGING = {
