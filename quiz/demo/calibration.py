@@ -53,7 +53,7 @@ def _decision(policy: Policy, clause_id: str | None) -> dict[str, Any]:
     return {
         "verdict": clause.verdict.value,
         "clause_id": clause_id,
-        "action": "remove_and_temporary_lock" if violating else "no_action",
+        "action": "permanent_suspension" if violating else "no_action",
         "report_to_ncmec": bool(clause.report_to_ncmec),
     }
 
@@ -86,8 +86,15 @@ class _Builder:
         gold_clause = self.gold[scenario.pk]["clause_id"]
         if scenario.pk == self.contested:
             skill = 0.5
-        clause = gold_clause if rng.random() < skill else self.alternatives[scenario.pk]
-        return _decision(self.policy, clause)
+        if rng.random() < skill:
+            gold = self.gold[scenario.pk]
+            # A reviewer who gets the clause right usually gets the rest right too.
+            decision = {key: gold[key] for key in ("verdict", "action", "report_to_ncmec", "report_route")}
+            decision["clause_id"] = gold_clause or ""
+            if rng.random() > skill:
+                decision["action"] = "permanent_suspension" if gold["verdict"] == "violating" else "no_action"
+            return decision
+        return {**_decision(self.policy, self.alternatives[scenario.pk]), "report_route": ""}
 
     def attempt(self, user: User, started: dt.datetime, scenarios: list[Scenario], **kwargs: Any) -> Attempt:
         attempt = Attempt(
@@ -118,7 +125,6 @@ class _Builder:
                 Answer(
                     attempt=attempt,
                     scenario=scenario,
-                    report_route="",
                     confidence=4 if result.is_correct else 3,
                     answered_at=answered_at,
                     expected=expected,

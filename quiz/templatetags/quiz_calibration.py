@@ -1,10 +1,12 @@
-"""Display filters for agreement figures: undefined values read as "undefined", never "nan"."""
+"""Display filters for agreement figures: an undefined value (too few answers) reads as a dash, never "nan"."""
 
 import math
 
 from django import template
 
 register = template.Library()
+
+UNDEFINED = "–"
 
 
 def _undefined(value) -> bool:
@@ -13,12 +15,12 @@ def _undefined(value) -> bool:
 
 @register.filter
 def figure(value) -> str:
-    return "undefined" if _undefined(value) else f"{value:.2f}"
+    return UNDEFINED if _undefined(value) else f"{value:.2f}"
 
 
 @register.filter
 def percent(value) -> str:
-    return "undefined" if _undefined(value) else f"{value * 100:.0f}%"
+    return UNDEFINED if _undefined(value) else f"{value * 100:.0f}%"
 
 
 @register.filter

@@ -60,5 +60,5 @@ def test_a_lead_runs_a_round_and_sees_where_reviewers_split(
     page.get_by_role("button", name="Close round and show results").click()
     page.wait_for_load_state()
     assert "95% interval" in page.locator("section[aria-label='Agreement figures']").inner_text()
-    assert page.locator("#alpha").inner_text() != "undefined"
+    assert page.locator("#alpha").inner_text() not in {"–", "nan", ""}
     assert "BR-003 · Advocacy post" in page.locator("#most-split").inner_text()
