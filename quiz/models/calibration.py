@@ -43,6 +43,9 @@ class RoundItem(models.Model):
             models.UniqueConstraint(fields=["calibration_round", "scenario"], name="scenario_once_per_round")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.calibration_round_id} #{self.position}: scenario {self.scenario_id}"
+
 
 class DiscussionNote(models.Model):
     """What the lead recorded when the round was discussed, for the round or one scenario in it."""

@@ -160,7 +160,7 @@ class TestContestedAndItems:
         assert "SPLIT-1 · Contested folder" in page
         assert 'href="/training/policy/#clause-V4"' in page and "#rule-R-V4-link-to-material" in page
         data = policy_client.get(reverse("quiz:item-analysis"), {"format": "json"}).json()
-        assert [row["scenario"] for row in data["rows"]][0] == "SPLIT-1"
+        assert data["rows"][0]["scenario"] == "SPLIT-1"
 
     def test_the_contested_list_runs_a_fixed_number_of_queries(self, policy_client, history, django_assert_num_queries):
         # session, user, answers; for answers stored without their gold: versions and facts; published

@@ -36,6 +36,7 @@ def test_a_rule_moved_in_the_order_is_listed_as_moved():
 
 def test_inserting_a_rule_does_not_count_the_rules_after_it_as_moved():
     after = shipped_policy_document()
-    after["rules"].insert(3, {"id": "R-new", "clause": "B2", "when": {"conduct": "seeks_material"}, "explanation": "New."})
+    new_rule = {"id": "R-new", "clause": "B2", "when": {"conduct": "seeks_material"}, "explanation": "New."}
+    after["rules"].insert(3, new_rule)
 
     assert diff_policies(shipped_policy_document(), after).summary_lines() == ["rules: R-new added"]
