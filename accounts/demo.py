@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .models import Role, Team, TeamMembership, User
-from .services import team_add_member
+from .services import team_add_member, user_role_assign
 
 DEMO_PASSWORD = "concordance-demo"
 
@@ -49,14 +49,12 @@ def demo_accounts_create() -> dict[str, User]:
             defaults={
                 "first_name": account.first_name,
                 "last_name": account.last_name,
-                "role": account.role,
-                "is_staff": account.role == Role.ADMIN,
-                "is_superuser": account.role == Role.ADMIN,
             },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            user_role_assign(user=user, role=account.role)
         users[account.username] = user
         if account.team:
             team, _ = Team.objects.get_or_create(name=account.team)
