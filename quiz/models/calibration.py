@@ -13,6 +13,14 @@ class CalibrationRound(models.Model):
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Set when the lead closes the round.")
+    cancelled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when a lead cancels the round before closing it: its answers stay blind and are never counted.",
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -21,7 +29,11 @@ class CalibrationRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="round_closes_after_it_opens"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="round_is_not_both_closed_and_cancelled",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -30,6 +42,10 @@ class CalibrationRound(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RoundItem(models.Model):
@@ -70,15 +86,27 @@ class Granularity(models.TextChoices):
 
 class AgreementSnapshot(models.Model):
     """Agreement figures as they were measured for one round, or one team (or one team and clause)
-    over one week or month. Stored so that history keeps the value it had when it was computed."""
+    over one week or month, or every team together (or every team and one clause: the policy team's
+    view, ``team`` empty). Stored so that history keeps the value it had when it was computed."""
 
     class Scope(models.TextChoices):
         ROUND = "round", "Calibration round"
         TEAM_PERIOD = "team_period", "Team over a period"
         CLAUSE_PERIOD = "clause_period", "Team and clause over a period"
+        ALL_PERIOD = "all_period", "All teams over a period"
+        ALL_CLAUSE_PERIOD = "all_clause_period", "All teams and clause over a period"
 
-    scope = models.CharField(max_length=16, choices=Scope.choices)
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="agreement_snapshots")
+    ALL_TEAMS_SCOPES = (Scope.ALL_PERIOD, Scope.ALL_CLAUSE_PERIOD)
+
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agreement_snapshots",
+        help_text="Empty for the all-teams scopes.",
+    )
     calibration_round = models.ForeignKey(
         CalibrationRound, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
     )
@@ -119,10 +147,25 @@ class AgreementSnapshot(models.Model):
                 condition=models.Q(scope="clause_period"),
                 name="one_clause_snapshot_per_period",
             ),
+            models.UniqueConstraint(
+                fields=["granularity", "period_start"],
+                condition=models.Q(scope="all_period"),
+                name="one_all_teams_snapshot_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["clause_id", "granularity", "period_start"],
+                condition=models.Q(scope="all_clause_period"),
+                name="one_all_teams_clause_snapshot_per_period",
+            ),
             models.CheckConstraint(
                 condition=models.Q(scope="round", calibration_round__isnull=False)
                 | (~models.Q(scope="round") & models.Q(period_start__isnull=False, period_end__isnull=False)),
                 name="snapshot_has_a_round_or_a_period",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(scope__in=["all_period", "all_clause_period"]) & models.Q(team__isnull=True))
+                | (~models.Q(scope__in=["all_period", "all_clause_period"]) & models.Q(team__isnull=False)),
+                name="snapshot_has_a_team_unless_it_covers_all_teams",
             ),
         ]
 
@@ -130,7 +173,8 @@ class AgreementSnapshot(models.Model):
         if self.scope == self.Scope.ROUND:
             return f"Agreement in {self.calibration_round}"
         clause = f" {self.clause_id}" if self.clause_id else ""
-        return f"Agreement in {self.team}{clause}, {self.granularity} of {self.period_start}"
+        who = self.team if self.team_id is not None else "all teams"
+        return f"Agreement in {who}{clause}, {self.granularity} of {self.period_start}"
 
 
 class ReviewerSnapshot(models.Model):
