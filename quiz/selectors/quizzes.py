@@ -16,13 +16,88 @@ from django.http import Http404
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Role, Team, TeamMembership, User
 from training.models import PolicyVersion, Scenario
-from training.policy import FactsInvalid
+from training.policy import FactsInvalid, Policy
 from training.selectors import gold_outcome
 
 from ..composition import Candidate, MasteryRecord, mastery_by_clause
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 
 NO_CLAUSE_LABEL = "none"
+
+
+# --- Labels: what a person reads for an answer's ids ------------------------------------------
+# The one place that turns stored ids (`permanent_suspension`, `True`, `in_product_form`) into the
+# titles of the policy version the answer was scored under. Views, the API-free templates and the
+# `answer_label` template tag all call these.
+
+PART_TITLES = {
+    "verdict": "Verdict",
+    "clause": "Clause",
+    "action": "Enforcement action",
+    "ncmec": "NCMEC report",
+    "route": "Reporting route",
+}
+# Answer fields and scoring parts name the same things differently.
+_PART_OF_FIELD = {"clause_id": "clause", "report_to_ncmec": "ncmec", "report_route": "route"}
+VERDICT_TITLES = {"violating": "Violating", "not_violating": "Not violating"}
+NCMEC_TITLES = {True: "Due", False: "Not due"}
+NO_CLAUSE_TITLE = "No clause applies"
+NOT_GIVEN = "—"
+
+
+def answer_value_label(policy: Policy, part: str, value: Any) -> str:
+    """The title of one part of an answer (or of a gold answer) under `policy`.
+
+    `part` is a scoring part (verdict, clause, action, ncmec, route) or an answer field name
+    (clause_id, report_to_ncmec, report_route). Ids the policy does not know read as themselves, so
+    an answer scored under an older version still shows what was stored.
+    """
+    part = _PART_OF_FIELD.get(part, part)
+    if part == "ncmec":
+        return NCMEC_TITLES.get(value, NOT_GIVEN) if isinstance(value, bool) or value is None else str(value)
+    if part == "clause":
+        if not value or value == NO_CLAUSE_LABEL:
+            return NO_CLAUSE_TITLE
+        clause = policy.clauses.get(value)
+        return f"{clause.id} · {clause.title}" if clause else str(value)
+    if value in ("", None):
+        return NOT_GIVEN
+    if part == "verdict":
+        return VERDICT_TITLES.get(str(value), str(value))
+    if part == "action":
+        choice = policy.actions.get(value)
+        return choice.title if choice else str(value)
+    if part == "route":
+        choice = policy.reporting_routes.get(value)
+        return choice.title if choice else str(value)
+    raise ValueError(f"Unknown answer part {part!r}.")
+
+
+def part_rows(policy: Policy, part_results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """An answer's scored parts as rows a person reads: part title, given and expected titles, points."""
+    return [
+        {
+            "name": name,
+            "title": PART_TITLES.get(name, name),
+            "given": answer_value_label(policy, name, part["given"]),
+            "expected": answer_value_label(policy, name, part["expected"]),
+            "correct": part["correct"],
+            "points": part["points"] if part["correct"] else 0.0,
+            "max_points": part["max_points"],
+        }
+        for name, part in part_results.items()
+    ]
+
+
+def expected_labels(policy: Policy, expected: dict[str, Any]) -> dict[str, str]:
+    """The gold answer stored on an Answer, each part as its title."""
+    return {
+        "verdict": answer_value_label(policy, "verdict", expected.get("verdict")),
+        "clause": answer_value_label(policy, "clause", expected.get("clause_id")),
+        "action": answer_value_label(policy, "action", expected.get("action")),
+        "ncmec": answer_value_label(policy, "ncmec", expected.get("report_to_ncmec")),
+        "route": answer_value_label(policy, "route", expected.get("report_route")),
+    }
 
 
 def is_staff(user: User) -> bool:

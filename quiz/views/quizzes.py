@@ -26,7 +26,10 @@ from ..selectors.quizzes import (
     attempt_items_with_answers,
     attempts_for_trainee,
     certifications_for,
+    answer_value_label,
     clause_breakdown,
+    expected_labels,
+    part_rows,
     lead_assignment_rows,
     mastery_for,
     quiz_get_for_trainee,
@@ -176,18 +179,14 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _feedback(policy: Any, answer: Any) -> dict[str, Any]:
-    """What the trainee sees once an item's gold may be shown: the answer, the rule and the clause."""
+    """What the trainee sees once an item's gold may be shown: the answer, the rule and the clause, as titles."""
     expected = answer.expected
-    clause = policy.clauses.get(expected.get("clause_id") or "")
     return {
         "answer": answer,
         "expected": expected,
-        "clause": clause,
-        "action_title": policy.actions[expected["action"]].title if expected.get("action") in policy.actions else "",
-        "route_title": policy.reporting_routes[expected["report_route"]].title
-        if expected.get("report_route") in policy.reporting_routes
-        else "",
-        "parts": answer.part_results,
+        "labels": expected_labels(policy, expected),
+        "clause": policy.clauses.get(expected.get("clause_id") or ""),
+        "rows": part_rows(policy, answer.part_results),
     }
 
 
@@ -212,7 +211,9 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
     items = attempt_items_with_answers(attempt)
     policy = engine_policy(attempt.policy_version)
     answers = [item.answer for item in items if item.answer is not None]
-    breakdown = clause_breakdown(answers)
+    breakdown = [
+        {**row, "title": answer_value_label(policy, "clause", row["clause"])} for row in clause_breakdown(answers)
+    ]
     return render(
         request,
         "quiz/quizzes/attempt_results.html",
@@ -223,6 +224,7 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "breakdown": breakdown,
             "unanswered": sum(1 for item in items if item.answer is None),
+            "correct": sum(1 for answer in answers if answer.is_correct),
             "certification": getattr(attempt, "certification", None) if attempt.passed else None,
             "is_owner": attempt.user_id == request.user.pk,
         },
