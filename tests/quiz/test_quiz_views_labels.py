@@ -112,7 +112,7 @@ def test_results_show_titles_and_clause_names_in_the_breakdown(trainee_client, t
     content = trainee_client.get(reverse("quiz:attempt-results", args=[attempt.pk])).content.decode()
 
     assert '<a href="/training/lessons/V4/">V4 · Links to exploitation material elsewhere</a>' in content
-    assert '<td>Permanent suspension</td><td>Permanent suspension</td>' in content
+    assert "<td>Permanent suspension</td><td>Permanent suspension</td>" in content
     assert "permanent_suspension" not in content and "in_product_form" not in content
 
 
