@@ -81,3 +81,10 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].queryset = scenarios
         self.fields["scenario"].label_from_instance = lambda s: f"{s.key} · {s.title}"
+
+
+class RoundExtendForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label="New closing time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
 from quiz.item_analysis import decision_label, item_statistics
@@ -61,6 +62,21 @@ def round_for_user_get(user: User, pk: int) -> CalibrationRound:
     if calibration_round is None:
         raise Http404("No such calibration round.")
     return calibration_round
+
+
+def overdue_rounds_for_lead(user: User) -> list[CalibrationRound]:
+    """Rounds of the teams a lead leads that are past their closing time but not closed (nor
+    cancelled): the lead has to close them before anyone sees results. One query."""
+    return list(
+        CalibrationRound.objects.filter(
+            team__in=teams_led_by(user),
+            closed_at__isnull=True,
+            cancelled_at__isnull=True,
+            closes_at__lte=timezone.now(),
+        )
+        .select_related("team")
+        .order_by("closes_at")
+    )
 
 
 def round_is_managed_by(calibration_round: CalibrationRound, user: User) -> bool:

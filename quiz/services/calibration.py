@@ -39,9 +39,12 @@ class RoundError(ValueError):
 
 
 def round_state(calibration_round: CalibrationRound, *, now: dt.datetime | None = None) -> str:
-    """scheduled, open or closed. A round past its closing time counts as closed for answering,
-    but its results stay hidden until the lead closes it (the lead may want to chase late answers)."""
+    """scheduled, open, overdue, closed or cancelled. A round past its closing time ("overdue") takes
+    no more answers, but its results stay hidden until the lead closes it (the lead may want to chase
+    late answers and extend it). A cancelled round never shows results."""
     now = now or timezone.now()
+    if calibration_round.cancelled_at is not None:
+        return "cancelled"
     if calibration_round.closed_at is not None:
         return "closed"
     if now < calibration_round.opens_at:
@@ -157,6 +160,8 @@ def _require_open(calibration_round: CalibrationRound) -> None:
     state = round_state(calibration_round)
     if state == "scheduled":
         raise RoundError(f"This round opens at {calibration_round.opens_at:%Y-%m-%d %H:%M}.")
+    if state == "cancelled":
+        raise RoundError("This round was cancelled: answers can no longer be given.")
     if state in ("overdue", "closed"):
         raise RoundError("This round is closed: answers can no longer be given.")
 
@@ -250,6 +255,8 @@ def round_close(*, calibration_round: CalibrationRound, closed_by: User) -> Cali
     """Close the round: unfinished attempts are submitted as they stand (expired when empty), and the
     round's agreement is measured once and stored. Closing twice is refused."""
     locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
+    if locked.cancelled_at is not None:
+        raise RoundError("This round was cancelled, so it has no results to show.")
     if locked.closed_at is not None:
         raise RoundError("This round is already closed.")
     if timezone.now() < locked.opens_at:
@@ -261,6 +268,51 @@ def round_close(*, calibration_round: CalibrationRound, closed_by: User) -> Cali
     locked.save(update_fields=["closed_at"])
     round_snapshot_compute(calibration_round=locked)
     calibration_round.closed_at = locked.closed_at
+    return locked
+
+
+@transaction.atomic
+def round_cancel(*, calibration_round: CalibrationRound, cancelled_by: User) -> CalibrationRound:
+    """Cancel a round that has not been closed. Nothing is measured and nothing is deleted: the
+    answers already given stay stored and blind, unfinished attempts end as expired, and the round
+    stays listed as cancelled. Agreement history is untouched because only closed rounds count."""
+    locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
+    if locked.cancelled_at is not None:
+        raise RoundError("This round is already cancelled.")
+    if locked.closed_at is not None:
+        raise RoundError("This round is closed; a closed round's results are kept and it cannot be cancelled.")
+    now = timezone.now()
+    Attempt.objects.filter(calibration_round=locked, status=Attempt.Status.IN_PROGRESS).update(
+        status=Attempt.Status.EXPIRED, submitted_at=now
+    )
+    locked.cancelled_at = now
+    locked.cancelled_by = cancelled_by
+    locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    calibration_round.cancelled_at = locked.cancelled_at
+    calibration_round.cancelled_by = cancelled_by
+    return locked
+
+
+@transaction.atomic
+def round_extend(*, calibration_round: CalibrationRound, closes_at: dt.datetime) -> CalibrationRound:
+    """Move the closing time of a round that is neither closed nor cancelled later. An overdue round
+    extended into the future takes answers again; reviewers' open attempts get the new deadline."""
+    locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
+    if locked.cancelled_at is not None:
+        raise RoundError("This round was cancelled; create a new round instead.")
+    if locked.closed_at is not None:
+        raise RoundError("This round is closed; its results are final.")
+    if closes_at <= locked.closes_at:
+        raise RoundError(
+            f"Choose a closing time after the current one ({timezone.localtime(locked.closes_at):%Y-%m-%d %H:%M}).",
+            field="closes_at",
+        )
+    if closes_at <= timezone.now():
+        raise RoundError("Choose a closing time in the future.", field="closes_at")
+    locked.closes_at = closes_at
+    locked.save(update_fields=["closes_at"])
+    Attempt.objects.filter(calibration_round=locked, status=Attempt.Status.IN_PROGRESS).update(deadline_at=closes_at)
+    calibration_round.closes_at = closes_at
     return locked
 
 

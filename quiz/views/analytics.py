@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from quiz.models import DriftAlert, Granularity
 from quiz.selectors.analytics import contested_scenarios, item_analysis, team_dashboard
-from quiz.selectors.calibration import teams_led_by
+from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
 
 EXPORT_FORMATS = ("csv", "json")
@@ -87,7 +87,14 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quiz/analytics/lead_dashboard.html",
-        {"teams": teams, "team": team, "dashboard": dashboard, "chart": chart, "granularity": granularity},
+        {
+            "teams": teams,
+            "team": team,
+            "dashboard": dashboard,
+            "chart": chart,
+            "granularity": granularity,
+            "overdue": overdue_rounds_for_lead(request.user) if teams else [],
+        },
     )
 
 

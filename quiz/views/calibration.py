@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, role_required
 from accounts.models import Role
-from quiz.forms_calibration import NoteForm, RoundAnswerForm, RoundCreateForm
+from quiz.forms_calibration import NoteForm, RoundAnswerForm, RoundCreateForm, RoundExtendForm
 from quiz.selectors.calibration import (
     cohort_candidates,
     reviewer_round_answers,
@@ -27,8 +29,10 @@ from quiz.services.calibration import (
     RoundError,
     answerable_scenarios,
     round_answer_submit,
+    round_cancel,
     round_close,
     round_create,
+    round_extend,
     round_note_add,
     round_state,
 )
@@ -71,7 +75,12 @@ def round_list(request: HttpRequest) -> HttpResponse:
         ],
     )
     can_create = request.user.role in LEAD_ROLES or request.user.is_superuser
-    return exported or render(request, "quiz/calibration/round_list.html", {"rows": rows, "can_create": can_create})
+    overdue = [r for r, state in rows if state == "overdue"] if can_create else []
+    return exported or render(
+        request,
+        "quiz/calibration/round_list.html",
+        {"rows": rows, "can_create": can_create, "overdue": overdue},
+    )
 
 
 @role_required(*LEAD_ROLES)
@@ -146,8 +155,17 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format"):
         raise Http404("Results are shown once the round is closed.")
     context["items"] = items
+    if in_cohort:
+        context["left"] = len(items) - len(context["my_answers"])
     if manages:
         context["progress"] = round_progress(calibration_round)
+        if state in ("scheduled", "open", "overdue"):
+            context["extend_form"] = RoundExtendForm(
+                initial={
+                    "closes_at": timezone.localtime(max(calibration_round.closes_at, timezone.now()))
+                    + dt.timedelta(days=2)
+                }
+            )
     if in_cohort and state == "open":
         answered = context["my_answers"]
         next_item = next((item for item in items if item.scenario_id not in answered), None)
@@ -180,13 +198,15 @@ def round_answer(request: HttpRequest, pk: int, scenario_pk: int) -> HttpRespons
             )
             return redirect("quiz:round-detail", pk=calibration_round.pk)
     answered = reviewer_round_answers(calibration_round, request.user)
+    items = round_items(calibration_round)
     context = {
         "round": calibration_round,
         "state": round_state(calibration_round),
         "manages": False,
         "in_cohort": True,
-        "items": round_items(calibration_round),
+        "items": items,
         "my_answers": answered,
+        "left": len(items) - len(answered),
         "next_item": item,
         "form": form,
     }
@@ -232,4 +252,35 @@ def round_note_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Note saved.")
     else:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("quiz:round-detail", pk=calibration_round.pk)
+
+
+@require_POST
+@role_required(*LEAD_ROLES)
+def round_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calibration_round = _managed_round(request, pk)
+    try:
+        round_cancel(calibration_round=calibration_round, cancelled_by=request.user)
+    except RoundError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Round cancelled. Its answers stay blind and do not count towards agreement.")
+    return redirect("quiz:round-detail", pk=calibration_round.pk)
+
+
+@require_POST
+@role_required(*LEAD_ROLES)
+def round_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    calibration_round = _managed_round(request, pk)
+    form = RoundExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            round_extend(calibration_round=calibration_round, closes_at=form.cleaned_data["closes_at"])
+        except RoundError as error:
+            form.add_error("closes_at", str(error))
+        else:
+            closes = timezone.localtime(calibration_round.closes_at)
+            messages.success(request, f"The round now closes at {closes:%Y-%m-%d %H:%M}.")
+            return redirect("quiz:round-detail", pk=calibration_round.pk)
+    messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
     return redirect("quiz:round-detail", pk=calibration_round.pk)

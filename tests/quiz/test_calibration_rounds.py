@@ -7,8 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from quiz.models import AgreementSnapshot, Answer, Attempt, DiscussionNote
-from quiz.services.calibration import RoundError, round_answer_submit, round_close, round_create, round_note_add
+from quiz.models import AgreementSnapshot, Answer, Attempt, CalibrationRound, DiscussionNote
+from quiz.services.calibration import (
+    RoundError,
+    round_answer_submit,
+    round_cancel,
+    round_close,
+    round_create,
+    round_extend,
+    round_note_add,
+    round_state,
+)
 from tests.accounts.factories import TeamMembershipFactory, UserFactory
 from tests.training.factories import BENIGN_FACTS, P3_FACTS, ScenarioFactory
 
@@ -254,3 +263,168 @@ class TestRoundPagesAccess:
         # session, user, rounds with counts (the teams led are a subquery)
         with django_assert_num_queries(3):
             lead_client.get(reverse("quiz:round-list"))
+
+
+def make_overdue(calibration_round):
+    """Move a round's window into the past, as if its closing time had passed unattended."""
+    now = timezone.now()
+    CalibrationRound.objects.filter(pk=calibration_round.pk).update(
+        opens_at=now - dt.timedelta(days=3), closes_at=now - dt.timedelta(hours=1)
+    )
+    calibration_round.refresh_from_db()
+    return calibration_round
+
+
+class TestRoundCancel:
+    def test_a_cancelled_round_keeps_its_answers_expires_open_attempts_and_is_listed_as_cancelled(
+        self, open_round, team_lead, trainee, scenarios
+    ):
+        round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
+        round_cancel(calibration_round=open_round, cancelled_by=team_lead)
+        open_round.refresh_from_db()
+        assert (round_state(open_round), open_round.cancelled_by, open_round.closed_at) == (
+            "cancelled",
+            team_lead,
+            None,
+        )
+        assert Answer.objects.count() == 1
+        assert list(Attempt.objects.values_list("status", flat=True)) == ["expired"]
+
+    def test_a_cancelled_round_is_never_measured(self, open_round, team_lead, trainee, second_trainee, scenarios):
+        answer_all(open_round, trainee, scenarios, [V4, BENIGN, P3])
+        answer_all(open_round, second_trainee, scenarios, [V4, BENIGN, P3])
+        round_cancel(calibration_round=open_round, cancelled_by=team_lead)
+        with pytest.raises(RoundError, match=r"This round was cancelled, so it has no results to show\."):
+            round_close(calibration_round=open_round, closed_by=team_lead)
+        assert not AgreementSnapshot.objects.exists()
+
+    def test_no_answer_is_taken_after_cancelling(self, open_round, team_lead, trainee, scenarios):
+        round_cancel(calibration_round=open_round, cancelled_by=team_lead)
+        with pytest.raises(RoundError, match=r"This round was cancelled: answers can no longer be given\."):
+            round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
+        assert not Answer.objects.exists()
+
+    def test_a_closed_round_cannot_be_cancelled(self, closed_round, team_lead):
+        with pytest.raises(RoundError, match=r"This round is closed; a closed round's results are kept"):
+            round_cancel(calibration_round=closed_round, cancelled_by=team_lead)
+        closed_round.refresh_from_db()
+        assert closed_round.cancelled_at is None
+
+    def test_cancelling_twice_is_refused(self, open_round, team_lead):
+        round_cancel(calibration_round=open_round, cancelled_by=team_lead)
+        with pytest.raises(RoundError, match=r"This round is already cancelled\."):
+            round_cancel(calibration_round=open_round, cancelled_by=team_lead)
+
+    def test_the_lead_cancels_through_the_page_and_the_round_shows_as_cancelled(self, lead_client, open_round):
+        response = lead_client.post(reverse("quiz:round-cancel", args=[open_round.pk]))
+        assert (response.status_code, response["Location"]) == (302, f"/quiz/rounds/{open_round.pk}/")
+        page = lead_client.get(reverse("quiz:round-detail", args=[open_round.pk])).content.decode()
+        assert 'id="round-state">cancelled</span>' in page
+        assert "Its answers stay blind and do not count towards any agreement figure." in page
+        listing = lead_client.get(reverse("quiz:round-list")).content.decode()
+        assert '<span class="badge bad">cancelled</span>' in listing
+
+    def test_a_reviewer_in_the_cohort_cannot_cancel(self, trainee_client, open_round):
+        assert trainee_client.post(reverse("quiz:round-cancel", args=[open_round.pk])).status_code == 403
+        open_round.refresh_from_db()
+        assert open_round.cancelled_at is None
+
+    def test_a_lead_of_another_team_gets_404(self, other_lead_client, open_round):
+        assert other_lead_client.post(reverse("quiz:round-cancel", args=[open_round.pk])).status_code == 404
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, anonymous_client, open_round):
+        response = anonymous_client.post(reverse("quiz:round-cancel", args=[open_round.pk]))
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+    def test_cancel_only_answers_post(self, lead_client, open_round):
+        assert lead_client.get(reverse("quiz:round-cancel", args=[open_round.pk])).status_code == 405
+
+
+class TestRoundExtend:
+    def test_extending_moves_the_closing_time_and_the_open_attempts_deadline(self, open_round, trainee, scenarios):
+        round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
+        later = open_round.closes_at + dt.timedelta(days=2)
+        round_extend(calibration_round=open_round, closes_at=later)
+        open_round.refresh_from_db()
+        assert open_round.closes_at == later
+        assert Attempt.objects.get().deadline_at == later
+
+    def test_an_overdue_round_extended_into_the_future_takes_answers_again(self, open_round, trainee, scenarios):
+        make_overdue(open_round)
+        assert round_state(open_round) == "overdue"
+        round_extend(calibration_round=open_round, closes_at=timezone.now() + dt.timedelta(days=1))
+        round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
+        assert (round_state(open_round), Answer.objects.count()) == ("open", 1)
+
+    def test_an_earlier_closing_time_is_refused_with_a_field_message(self, open_round):
+        before = open_round.closes_at
+        with pytest.raises(RoundError, match=r"Choose a closing time after the current one") as error:
+            round_extend(calibration_round=open_round, closes_at=before - dt.timedelta(hours=1))
+        assert error.value.field == "closes_at"
+        open_round.refresh_from_db()
+        assert open_round.closes_at == before
+
+    def test_a_closing_time_in_the_past_is_refused(self, open_round):
+        make_overdue(open_round)
+        with pytest.raises(RoundError, match=r"Choose a closing time in the future\."):
+            round_extend(calibration_round=open_round, closes_at=open_round.closes_at + dt.timedelta(minutes=30))
+
+    def test_a_closed_round_cannot_be_extended(self, closed_round):
+        with pytest.raises(RoundError, match=r"This round is closed; its results are final\."):
+            round_extend(calibration_round=closed_round, closes_at=timezone.now() + dt.timedelta(days=9))
+
+    def test_the_lead_extends_through_the_page(self, lead_client, open_round):
+        later = timezone.localtime(open_round.closes_at + dt.timedelta(days=1)).replace(second=0, microsecond=0)
+        response = lead_client.post(
+            reverse("quiz:round-extend", args=[open_round.pk]), {"closes_at": later.strftime("%Y-%m-%dT%H:%M")}
+        )
+        assert response.status_code == 302
+        open_round.refresh_from_db()
+        assert open_round.closes_at == later
+
+    def test_a_bad_closing_time_through_the_page_changes_nothing_and_says_why(self, lead_client, open_round):
+        before = open_round.closes_at
+        response = lead_client.post(
+            reverse("quiz:round-extend", args=[open_round.pk]), {"closes_at": "not a date"}, follow=True
+        )
+        assert "Enter a valid date/time." in response.content.decode()
+        open_round.refresh_from_db()
+        assert open_round.closes_at == before
+
+    def test_a_reviewer_in_the_cohort_cannot_extend(self, trainee_client, open_round):
+        response = trainee_client.post(
+            reverse("quiz:round-extend", args=[open_round.pk]), {"closes_at": "2099-01-01T10:00"}
+        )
+        assert response.status_code == 403
+
+
+class TestRoundReminders:
+    def test_a_reviewer_sees_how_many_scenarios_they_have_left(self, trainee_client, open_round, trainee, scenarios):
+        round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
+        page = trainee_client.get(reverse("quiz:round-detail", args=[open_round.pk])).content.decode()
+        assert "<strong>2 scenarios left</strong> · 1 of 3 answered." in page
+
+    def test_an_overdue_round_asks_its_lead_to_close_it_on_the_round_page(self, lead_client, open_round):
+        make_overdue(open_round)
+        page = lead_client.get(reverse("quiz:round-detail", args=[open_round.pk])).content.decode()
+        assert "<strong>Overdue: close it to see results.</strong>" in page
+
+    def test_an_overdue_round_asks_its_lead_to_close_it_on_the_round_list(self, lead_client, open_round):
+        make_overdue(open_round)
+        page = lead_client.get(reverse("quiz:round-list")).content.decode()
+        assert "November calibration</a></strong> passed its closing time" in page
+        assert "<strong>Overdue: close it to see results.</strong>" in page
+
+    def test_an_overdue_round_asks_its_lead_to_close_it_on_the_dashboard(self, lead_client, open_round):
+        make_overdue(open_round)
+        page = lead_client.get(reverse("quiz:lead-dashboard")).content.decode()
+        assert "November calibration</a></strong> (Team North) passed its closing time" in page
+
+    def test_a_reviewer_is_not_asked_to_close_an_overdue_round(self, trainee_client, open_round):
+        make_overdue(open_round)
+        page = trainee_client.get(reverse("quiz:round-list")).content.decode()
+        assert "Overdue: close it" not in page
+
+    def test_an_open_round_raises_no_overdue_call_to_action(self, lead_client, open_round):
+        page = lead_client.get(reverse("quiz:lead-dashboard")).content.decode()
+        assert "Overdue: close it" not in page
