@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -148,8 +148,8 @@ class World:
 
     @staticmethod
     def _team(team, lead, members, scenarios, now) -> dict[str, list[Any]]:
-        practice = QuizFactory(title=f"{team.name} practice", mode="practice", question_count=3)
-        assessment = QuizFactory(title=f"{team.name} assessment", mode="assessment", question_count=3)
+        practice = QuizFactory(title=f"{team.name} practice", mode="practice", question_count=3, created_by=lead)
+        assessment = QuizFactory(title=f"{team.name} assessment", mode="assessment", question_count=3, created_by=lead)
         for quiz in (practice, assessment):
             assignment_create(assigned_by=lead, quiz=quiz, team=team, due_at=now + dt.timedelta(days=3))
         reviewer = members[0]
@@ -239,9 +239,7 @@ class World:
 
 
 @pytest.fixture
-def world(
-    published_policy, team, other_team, trainee, second_trainee, team_lead, other_lead, outside_trainee
-) -> World:
+def world(published_policy, team, other_team, trainee, second_trainee, team_lead, other_lead, outside_trainee) -> World:
     return World(
         published=published_policy,
         team=team,
@@ -306,7 +304,8 @@ def test_no_role_gets_a_server_error_from_any_page_or_endpoint(world, persona, r
         for url in world.urls(route):
             response = client.get(url)
             if response.status_code >= 500:
-                offenders.append(f"GET {url} ({route.name}): {response.status_code}")
+                error = response.exc_info[1] if getattr(response, "exc_info", None) else ""
+                offenders.append(f"GET {url} ({route.name}): {response.status_code} {error!r}")
     assert offenders == [], f"Server errors for {persona}:\n" + "\n".join(offenders)
 
 
