@@ -22,10 +22,19 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark_percent",
         "is_active",
         "open_to_all_trainees",
+        "is_shared",
+        "created_by",
     ]
-    list_filter = ["mode", "is_active", "open_to_all_trainees"]
+    list_filter = ["mode", "is_active", "open_to_all_trainees", "is_shared"]
     search_fields = ["title"]
+    readonly_fields = ["created_by", "created_at"]
     inlines = [QuizItemInline]
+
+    def save_model(self, request, obj, form, change):
+        # A quiz written in the admin is written by staff: record who, so its history reads right.
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Assignment)

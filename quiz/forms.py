@@ -11,6 +11,7 @@ from training.models import Scenario
 from training.policy import Policy
 
 from .models.quizzes import Quiz
+from .scoring import DEFAULT_RUBRIC, RubricInvalid, rubric_from_dict
 
 CONFIDENCE_CHOICES = [("", "Not stated")] + [(str(n), f"{n}") for n in range(1, 6)]
 YES_NO = [("yes", "Yes, a report to NCMEC is due"), ("no", "No report to NCMEC is due")]
@@ -63,34 +64,116 @@ class AnswerForm(forms.Form):
         }
 
 
+RUBRIC_FIELDS = {
+    "verdict": "Verdict",
+    "clause": "Clause",
+    "action": "Enforcement action",
+    "ncmec": "NCMEC report",
+    "route": "Reporting route (reporting items)",
+    "critical_miss_penalty": "Critical-miss penalty",
+}
+
+
+def _points_field(part: str, label: str) -> forms.FloatField:
+    help_text = (
+        "Taken off on top of the parts missed when a violation is answered as not violating (or a due report as none)."
+        if part == "critical_miss_penalty"
+        else ""
+    )
+    return forms.FloatField(
+        label=label,
+        required=False,
+        initial=getattr(DEFAULT_RUBRIC, part),
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "100", "inputmode": "decimal"}),
+    )
+
+
 class QuizForm(forms.Form):
+    """A quiz and its rubric. The rubric's rules are `rubric_from_dict`'s; this form only places its messages."""
+
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    mode = forms.ChoiceField(choices=Quiz.Mode.choices)
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to trainees next to the quiz.",
+    )
+    mode = forms.ChoiceField(
+        choices=Quiz.Mode.choices,
+        help_text="Practice and adaptive practice show the answer after each question; an assessment after "
+        "submission, and a pass certifies.",
+    )
     question_count = forms.IntegerField(min_value=1, max_value=200, initial=10, label="Number of questions")
     time_limit_minutes = forms.IntegerField(
         min_value=1,
         max_value=600,
         required=False,
         label="Time limit (minutes)",
-        help_text="Assessments only; leave empty for none.",
+        help_text="Leave empty for no limit.",
     )
-    pass_mark_percent = forms.IntegerField(min_value=0, max_value=100, initial=80, label="Pass mark (%)")
+    pass_mark_percent = forms.IntegerField(
+        min_value=0, max_value=100, initial=80, label="Pass mark (%)", help_text="Assessments only."
+    )
     cooldown_hours = forms.IntegerField(
-        min_value=0, max_value=24 * 30, initial=24, label="Cooldown before a retake (hours)"
+        min_value=0,
+        max_value=24 * 30,
+        initial=24,
+        label="Cooldown before a retake (hours)",
+        help_text="Assessments only.",
     )
     scenarios = forms.ModelMultipleChoiceField(
         queryset=Scenario.objects.none(),
         required=False,
         label="Fixed scenarios (optional)",
-        help_text="Leave empty for a stratified draw from the published bank.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Tick scenarios to ask exactly these, in this order; leave all unticked for a stratified draw "
+        "from the published bank.",
+        widget=forms.CheckboxSelectMultiple,
     )
+    rubric_verdict = _points_field("verdict", RUBRIC_FIELDS["verdict"])
+    rubric_clause = _points_field("clause", RUBRIC_FIELDS["clause"])
+    rubric_action = _points_field("action", RUBRIC_FIELDS["action"])
+    rubric_ncmec = _points_field("ncmec", RUBRIC_FIELDS["ncmec"])
+    rubric_route = _points_field("route", RUBRIC_FIELDS["route"])
+    rubric_critical_miss_penalty = _points_field("critical_miss_penalty", RUBRIC_FIELDS["critical_miss_penalty"])
+
+    SETTINGS_FIELDS = ("title", "description", "mode", "question_count", "time_limit_minutes")
+    ASSESSMENT_FIELDS = ("pass_mark_percent", "cooldown_hours")
+    RUBRIC_FIELD_NAMES = tuple(f"rubric_{part}" for part in RUBRIC_FIELDS)
 
     def __init__(self, *args: Any, scenarios: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["scenarios"].queryset = scenarios
         self.fields["scenarios"].label_from_instance = lambda s: f"{s.key} · {s.title} ({s.get_difficulty_display()})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A part left empty takes the default; a part that did not parse already has its own error.
+        values = {part: data[f"rubric_{part}"] for part in RUBRIC_FIELDS if data.get(f"rubric_{part}") is not None}
+        if any(f"rubric_{part}" in self.errors for part in RUBRIC_FIELDS):
+            return data
+        try:
+            data["rubric"] = rubric_from_dict(values).as_dict()
+        except RubricInvalid as error:
+            for part, message in error.problems.items():
+                field = f"rubric_{part}" if part in RUBRIC_FIELDS else None
+                text = message.removeprefix(f"{part} ")
+                self.add_error(field, text[0].upper() + text[1:] + ".")
+        return data
+
+    def field_group(self, names: tuple[str, ...]) -> list[forms.BoundField]:
+        return [self[name] for name in names]
+
+    @property
+    def settings_fields(self) -> list[forms.BoundField]:
+        return self.field_group(self.SETTINGS_FIELDS)
+
+    @property
+    def assessment_fields(self) -> list[forms.BoundField]:
+        return self.field_group(self.ASSESSMENT_FIELDS)
+
+    @property
+    def rubric_fields(self) -> list[forms.BoundField]:
+        return self.field_group(self.RUBRIC_FIELD_NAMES)
 
 
 class AssignmentForm(forms.Form):

@@ -33,7 +33,15 @@ REPORTING_PARTS = ("route",)
 
 
 class RubricInvalid(ValueError):
-    """A rubric that cannot be used; the message names every problem."""
+    """A rubric that cannot be used; the message names every problem.
+
+    `problems` maps each part at fault to what is wrong with it ("__all__" for the rubric as a
+    whole), so a form can put each message next to its field.
+    """
+
+    def __init__(self, message: str, problems: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.problems: dict[str, str] = dict(problems or {})
 
 
 @dataclass(frozen=True)
@@ -70,26 +78,26 @@ def rubric_from_dict(data: Mapping[str, Any] | None) -> Rubric:
         return DEFAULT_RUBRIC
     if not isinstance(data, Mapping):
         raise RubricInvalid("The rubric must be a mapping of part names to points.")
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     values: dict[str, float] = {}
     for key, value in data.items():
         if key not in _RUBRIC_FIELDS:
-            problems.append(f"unknown part {key!r} (known parts: {', '.join(_RUBRIC_FIELDS)})")
+            problems[str(key)] = f"unknown part {key!r} (known parts: {', '.join(_RUBRIC_FIELDS)})"
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            problems.append(f"{key} must be a number, not {value!r}")
+            problems[key] = f"{key} must be a number, not {value!r}"
             continue
         if not 0 <= value <= 100:
-            problems.append(f"{key} must be from 0 to 100, not {value}")
+            problems[key] = f"{key} must be from 0 to 100, not {value:g}"
             continue
         values[key] = float(value)
     if problems:
-        raise RubricInvalid("Invalid rubric: " + "; ".join(problems) + ".")
+        raise RubricInvalid("Invalid rubric: " + "; ".join(problems.values()) + ".", problems)
     rubric = Rubric(**{**DEFAULT_RUBRIC.as_dict(), **values})
-    if rubric.max_points("case") <= 0:
-        raise RubricInvalid("Invalid rubric: a case item must be worth more than 0 points.")
-    if rubric.max_points("reporting") <= 0:
-        raise RubricInvalid("Invalid rubric: a reporting-route item must be worth more than 0 points.")
+    for kind, name in (("case", "a case item"), ("reporting", "a reporting-route item")):
+        if rubric.max_points(kind) <= 0:
+            message = f"{name} must be worth more than 0 points"
+            raise RubricInvalid(f"Invalid rubric: {message}.", {"__all__": message})
     return rubric
 
 

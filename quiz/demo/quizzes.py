@@ -50,7 +50,9 @@ def demo_quizzes_create(users: dict[str, User]) -> None:
     now = timezone.now()
     for spec in DEMO_QUIZZES:
         values = {key: value for key, value in spec.items() if key not in ("title", "due_in_days")}
-        quiz, _ = Quiz.objects.get_or_create(title=spec["title"], defaults={**values, "created_by": author})
+        quiz, _ = Quiz.objects.get_or_create(
+            title=spec["title"], defaults={**values, "created_by": author, "is_shared": True}
+        )
         if spec["due_in_days"] is None:
             continue
         for team in Team.objects.filter(memberships__kind=TeamMembership.Kind.LEAD).distinct():

@@ -36,6 +36,11 @@ class Quiz(models.Model):
     open_to_all_trainees = models.BooleanField(
         default=False, help_text="Practice quizzes any trainee may take without an assignment."
     )
+    is_shared = models.BooleanField(
+        default=False,
+        help_text="A shared template every lead may assign. Quizzes the policy team or an admin writes are shared; "
+        "a lead's own quizzes are theirs alone.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

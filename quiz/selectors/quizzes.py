@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Role, Team, TeamMembership, User
@@ -165,11 +166,14 @@ def quiz_get_for_trainee(*, user: User, pk: int) -> Quiz:
 
 
 def quizzes_assignable_by(user: User) -> QuerySet[Quiz]:
-    """Staff may assign any active quiz; a lead their own quizzes and those not written by another lead."""
-    quizzes = Quiz.objects.filter(is_active=True)
+    """Staff may assign any active quiz; a lead their own quizzes and the shared ones (the policy team's),
+    never another lead's private quiz. Ordered shared first, then by title."""
+    quizzes = Quiz.objects.filter(is_active=True).select_related("created_by").order_by("-is_shared", "title")
     if is_staff(user):
         return quizzes
-    return quizzes.filter(Q(created_by=user) | Q(created_by__isnull=True) | ~Q(created_by__role=Role.TEAM_LEAD))
+    if not user_has_role(user, [Role.TEAM_LEAD]):
+        return quizzes.none()
+    return quizzes.filter(Q(created_by=user) | Q(is_shared=True))
 
 
 def teams_led_by(user: User) -> QuerySet[Team]:
@@ -193,6 +197,10 @@ class AssignmentRow:
     @property
     def completed(self) -> int:
         return sum(1 for row in self.trainees if row["completed"])
+
+    @property
+    def overdue(self) -> bool:
+        return self.assignment.due_at < timezone.now()
 
 
 def assignments_for_trainee(user: User) -> list[Assignment]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Team, User
 from training.content_guard import check_text
 from training.models import PolicyVersion, Scenario
@@ -41,6 +42,7 @@ from ..selectors.quizzes import (
     mastery_for,
     quiz_candidates,
     quiz_scenarios_drawable,
+    quizzes_assignable_by,
     retry_scenarios_for,
     teams_led_by,
     trainees_led_by,
@@ -132,6 +134,8 @@ def quiz_create(
         rubric=rubric_value,
         policy_version=policy_version,
         open_to_all_trainees=open_to_all_trainees,
+        # The policy team's quizzes are templates for every lead; a lead's quiz stays theirs.
+        is_shared=user_has_role(created_by, STAFF_ROLES),
         created_by=created_by,
     )
     QuizItem.objects.bulk_create(
@@ -153,6 +157,8 @@ def assignment_create(
         errors["trainee"] = "You can only assign quizzes to trainees in teams you lead."
     if not quiz.is_active:
         errors["quiz"] = "This quiz is no longer active."
+    elif not quizzes_assignable_by(assigned_by).filter(pk=quiz.pk).exists():
+        errors["quiz"] = "You can assign your own quizzes and the shared ones, not another lead's."
     if due_at <= timezone.now():
         errors["due_at"] = "The due date must be in the future."
     if errors:

@@ -13,11 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from accounts.models import Role
-from training.models import Scenario
 from training.selectors import engine_policy
 
 from ..forms import AnswerForm, AssignmentForm, QuizForm
-from ..models.quizzes import Attempt, Quiz
+from ..models.quizzes import Attempt
 from ..selectors.quizzes import (
     NO_CLAUSE_LABEL,
     answer_value_label,
@@ -29,6 +28,7 @@ from ..selectors.quizzes import (
     certifications_for,
     clause_breakdown,
     expected_labels,
+    is_staff,
     lead_assignment_rows,
     mastery_for,
     part_rows,
@@ -233,9 +233,10 @@ def attempt_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*QUIZ_SETTERS)
 def lead_assignments(request: HttpRequest) -> HttpResponse:
+    assignable = quizzes_assignable_by(request.user)
     form = AssignmentForm(
         request.POST or None,
-        quizzes=quizzes_assignable_by(request.user),
+        quizzes=assignable,
         teams=teams_led_by(request.user),
         trainees=trainees_led_by(request.user),
     )
@@ -256,7 +257,9 @@ def lead_assignments(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Assigned {assignment.quiz} to {assignment.trainee or assignment.team}.")
             return redirect("quiz:lead-assignments")
     return render(
-        request, "quiz/quizzes/lead_assignments.html", {"form": form, "rows": lead_assignment_rows(request.user)}
+        request,
+        "quiz/quizzes/lead_assignments.html",
+        {"form": form, "rows": lead_assignment_rows(request.user), "quizzes": list(assignable)},
     )
 
 
@@ -277,6 +280,7 @@ def quiz_create_view(request: HttpRequest) -> HttpResponse:
                 pass_mark_percent=data["pass_mark_percent"],
                 cooldown_hours=data["cooldown_hours"],
                 scenarios=list(data["scenarios"]),
+                rubric=data["rubric"],
             )
         except ServiceInputInvalid as error:
             for field, message in error.errors.items():
@@ -284,4 +288,4 @@ def quiz_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created the quiz “{quiz.title}”. Assign it below.")
             return redirect("quiz:lead-assignments")
-    return render(request, "quiz/quizzes/quiz_form.html", {"form": form, "modes": Quiz.Mode, "kinds": Scenario.Kind})
+    return render(request, "quiz/quizzes/quiz_form.html", {"form": form, "is_staff": is_staff(request.user)})

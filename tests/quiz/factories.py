@@ -128,3 +128,13 @@ def quiz_bank() -> dict:
         )
         for number, (key, (facts, clause, difficulty)) in enumerate(QUIZ_BANK.items(), start=1)
     }
+
+
+# --- Shared quizzes (issue 4, second pass) -----------------------------------------------------
+
+
+class SharedQuizFactory(QuizFactory):
+    """A quiz the policy team wrote: a template every lead may assign."""
+
+    is_shared = True
+    created_by = factory.SubFactory(UserFactory, role="policy_team")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from quiz.models import Answer, Assignment, Attempt, AttemptItem, Quiz
 from quiz.services.attempts import attempt_start, attempt_submit
-from tests.quiz.factories import AssignmentFactory, QuizFactory, quiz_bank
+from tests.quiz.factories import AssignmentFactory, QuizFactory, SharedQuizFactory, quiz_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,7 @@ def test_results_of_an_attempt_in_progress_are_a_conflict(trainee_client, traine
 
 
 def test_a_lead_assigns_to_their_team(lead_client, team, bank):
-    quiz = QuizFactory()
+    quiz = SharedQuizFactory()
 
     response = post(
         lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"}
@@ -221,7 +221,7 @@ def test_a_lead_assigns_to_their_team(lead_client, team, bank):
 
 
 def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trainee, bank):
-    quiz = QuizFactory()
+    quiz = SharedQuizFactory()
 
     response = post(
         lead_client,
@@ -237,7 +237,7 @@ def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trai
 
 
 def test_an_assignment_due_in_the_past_is_refused(lead_client, team, bank):
-    quiz = QuizFactory()
+    quiz = SharedQuizFactory()
 
     response = post(
         lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2001-01-01T09:00:00Z"}

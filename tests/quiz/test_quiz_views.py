@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quiz.models import Answer, Assignment, Attempt, AttemptItem, Quiz
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
-from tests.quiz.factories import AssignmentFactory, QuizFactory, quiz_bank
+from tests.quiz.factories import AssignmentFactory, QuizFactory, SharedQuizFactory, quiz_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +250,7 @@ def test_results_page_runs_a_fixed_number_of_queries(trainee_client, trainee, as
 
 
 def test_a_lead_assigns_a_quiz_to_their_team(lead_client, team, bank):
-    quiz = QuizFactory(title="New set")
+    quiz = SharedQuizFactory(title="New set")
     due = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 
     response = lead_client.post(reverse("quiz:lead-assignments"), {"quiz": quiz.pk, "team": team.pk, "due_at": due})
@@ -262,7 +262,7 @@ def test_a_lead_assigns_a_quiz_to_their_team(lead_client, team, bank):
 
 
 def test_a_lead_cannot_assign_to_another_team(lead_client, other_team, bank):
-    quiz = QuizFactory()
+    quiz = SharedQuizFactory()
     due = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 
     response = lead_client.post(
@@ -278,8 +278,9 @@ def test_a_lead_sees_completion_and_scores_of_their_own_teams_only(
 ):
     attempt_submit(attempt=attempt_start(user=trainee, quiz=assessment), user=trainee)
 
-    # session, user, led teams, assignments, memberships, attempts
-    with django_assert_num_queries(9):
+    # session, user, led teams (lead rows), assignments, memberships, attempts, assignable quizzes (table),
+    # then the form's choices: quizzes, teams, trainees
+    with django_assert_num_queries(10):
         response = lead_client.get(reverse("quiz:lead-assignments"))
     other = other_lead_client.get(reverse("quiz:lead-assignments"))
 

@@ -172,6 +172,23 @@ def test_it_refuses_an_invalid_rubric_with_a_clear_message(data, message):
     assert str(error.value) == message
 
 
+def test_an_invalid_rubric_names_each_part_at_fault_for_a_form():
+    with pytest.raises(RubricInvalid) as error:
+        rubric_from_dict({"verdict": 150, "critical_miss_penalty": "x", "clause": 3})
+
+    assert error.value.problems == {
+        "verdict": "verdict must be from 0 to 100, not 150",
+        "critical_miss_penalty": "critical_miss_penalty must be a number, not 'x'",
+    }
+
+
+def test_a_worthless_item_is_a_problem_of_the_whole_rubric():
+    with pytest.raises(RubricInvalid) as error:
+        rubric_from_dict({"route": 0})
+
+    assert error.value.problems == {"__all__": "a reporting-route item must be worth more than 0 points"}
+
+
 @pytest.mark.parametrize(
     ("points", "maxima", "score"),
     [
