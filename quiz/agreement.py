@@ -4,13 +4,13 @@ Plain typed Python and numpy: no Django, no pandas, no scipy.
 
 Conventions
 -----------
-``ratings`` is a 2-D array-like of **raters × units** (one row per rater, one column per
+``ratings`` is a 2-D array-like of **raters x units** (one row per rater, one column per
 unit/question). ``None`` or a float NaN marks a missing rating. Labels may be any hashable
 values (strings, ints, tuples, ...); they are compared with Python equality, so ``1``, ``1.0``
 and ``True`` are the same label, and the string ``"nan"`` is an ordinary label, not a missing
 value.
 
-Every statistic is computed from one units × categories count matrix (``counts[u, k]`` = how
+Every statistic is computed from one units x categories count matrix (``counts[u, k]`` = how
 many raters gave unit ``u`` the label ``k``), built once by :func:`_encode`; Krippendorff's
 alpha uses the coincidence matrix derived from it.
 
@@ -66,7 +66,7 @@ IntArray: TypeAlias = npt.NDArray[np.intp]
 
 _LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval")
 # Integer-valued numeric labels are encoded by offsetting (O(n)) instead of sorting
-# (O(n log n)) when the units × value-range count table has at most this many cells (or
+# (O(n log n)) when the units x value-range count table has at most this many cells (or
 # twice as many cells as there are ratings).
 _DIRECT_CELLS = 1 << 20
 # Bootstrap work is done in blocks of resamples holding about this many floats.
@@ -74,7 +74,7 @@ _BLOCK_FLOATS = 1 << 21
 
 
 # --------------------------------------------------------------------------------------
-# Encoding: labels -> integer codes -> units × categories count matrix
+# Encoding: labels -> integer codes -> units x categories count matrix
 # --------------------------------------------------------------------------------------
 
 
@@ -87,7 +87,7 @@ def _is_missing(value: object) -> bool:
 
 
 def _object_matrix(ratings: Any) -> npt.NDArray[np.object_]:
-    """Build a raters × units object array without letting numpy split tuple labels."""
+    """Build a raters x units object array without letting numpy split tuple labels."""
     if isinstance(ratings, str | bytes) or not isinstance(ratings, Sequence | np.ndarray):
         raise ValueError("ratings must be 2-D: a sequence of raters, each a sequence of ratings per unit")
     rows = list(ratings)
@@ -112,9 +112,9 @@ def _as_matrix(ratings: Any) -> np.ndarray:
     """Return ``ratings`` as a 2-D ndarray (numeric, string or object), or raise ValueError."""
     if isinstance(ratings, np.ndarray):
         if ratings.ndim != 2:
-            raise ValueError(f"ratings must be 2-D (raters × units); got an array with {ratings.ndim} dimension(s)")
-        if ratings.dtype.kind not in "biufUSO":
-            raise ValueError(f"unsupported ratings dtype {ratings.dtype}")
+            raise ValueError(f"ratings must be 2-D (raters x units); got an array with {ratings.ndim} dimension(s)")
+        if ratings.dtype.kind not in "biufUSO":  # e.g. complex or datetime labels
+            return ratings.astype(object)
         return ratings
     try:
         arr = np.asarray(ratings, dtype=object)
@@ -126,7 +126,7 @@ def _as_matrix(ratings: Any) -> np.ndarray:
 
 
 class _Encoded:
-    """Integer-coded ratings and their units × categories count matrix.
+    """Integer-coded ratings and their units x categories count matrix.
 
     ``codes[r, u]`` is the category index of rater ``r``'s rating of unit ``u``, or
     ``n_categories`` when the rating is missing. ``labels[k]`` is the original label of
@@ -164,13 +164,13 @@ class _Encoded:
 
     @functools.cached_property
     def counts(self) -> npt.NDArray[np.int64]:
-        """Units × categories count matrix."""
+        """Units x categories count matrix."""
         return _count_matrix(self.codes, self.n_categories + 1)[:, : self.n_categories]
 
     @functools.cached_property
     def per_unit(self) -> npt.NDArray[np.int64]:
         """Number of (non-missing) ratings per unit."""
-        return self.counts.sum(axis=1)
+        return np.einsum("uk->u", self.counts)  # much faster than sum(axis=1) on narrow rows
 
     @functools.cached_property
     def squares(self) -> npt.NDArray[np.int64]:
@@ -189,23 +189,25 @@ class _Encoded:
         for label in self.labels:
             if not isinstance(label, numbers.Real):
                 raise ValueError(
-                    f"ordinal and interval alpha need numeric labels; got {label!r}. Use level='nominal' for categories."
+                    f"ordinal and interval alpha need numeric labels; got {label!r}. "
+                    "Use level='nominal' for categories."
                 )
         return np.array([float(label) for label in self.labels], dtype=np.float64)
 
 
 def _count_matrix(codes: npt.NDArray[Any], width: int) -> npt.NDArray[np.int64]:
-    """Units × ``width`` counts of ``codes`` (raters × units, values in ``[0, width)``)."""
+    """Units x ``width`` counts of ``codes`` (raters x units, values in ``[0, width)``)."""
     n_units = codes.shape[1]
     keys = codes + width * np.arange(n_units, dtype=np.intp)
     return np.bincount(keys.reshape(-1), minlength=n_units * width).reshape(n_units, width)
 
 
-def _encode_numeric(arr: np.ndarray) -> _Encoded:
+def _encode_numeric(arr: np.ndarray, by_unit: bool = True) -> _Encoded:
     """Fast path for bool/int/float arrays: NaN is missing, categories sorted by value.
 
     Integer-valued labels in a modest range are offset (``value - min``) straight into
-    bincount keys, which costs a handful of passes over the data and no sort.
+    bincount keys, which costs a handful of passes over the data and no sort. With
+    ``by_unit`` the count matrix is built in the same pass; without it only codes are made.
     """
     label_dtype = arr.dtype
     if arr.dtype.kind == "b":
@@ -219,7 +221,7 @@ def _encode_numeric(arr: np.ndarray) -> _Encoded:
     hi = np.fmax.reduce(flat) if is_float else flat.max()
     if is_float and math.isnan(lo):  # nothing but NaN
         return _Encoded((), shape, codes=np.zeros(shape, dtype=np.intp))
-    direct = _encode_direct(arr, lo, hi, label_dtype)
+    direct = _encode_direct(arr, lo, hi, label_dtype, by_unit)
     if direct is not None:
         return direct
     mask = np.isnan(flat) if is_float else None
@@ -233,44 +235,52 @@ def _encode_numeric(arr: np.ndarray) -> _Encoded:
     return _Encoded(tuple(labels_arr.astype(label_dtype).tolist()), shape, codes=codes.reshape(shape))
 
 
-def _encode_direct(arr: np.ndarray, lo: Any, hi: Any, label_dtype: np.dtype[Any]) -> _Encoded | None:
-    """Encode integer-valued numbers by offset; None if the values are not suitable."""
+def _encode_direct(arr: np.ndarray, lo: Any, hi: Any, label_dtype: np.dtype[Any], by_unit: bool) -> _Encoded | None:
+    """Encode integer-valued numbers by offset; None if the values are not suitable.
+
+    Keys are ``value - lo`` (missing -> ``span + 1``), plus ``unit * width`` when ``by_unit``
+    so that one bincount yields the units x values count table.
+    """
     n_units = arr.shape[1]
-    budget = max(2 * arr.size, _DIRECT_CELLS)  # cells of the units × (span + 2) bincount
+    rows = n_units if by_unit else 1
+    budget = max(2 * arr.size, _DIRECT_CELLS)  # cells of the (units x) (span + 2) bincount
     if arr.dtype.kind == "f":
-        if not (math.isfinite(lo) and math.isfinite(hi)) or (hi - lo + 2) * n_units > budget:
+        if not (math.isfinite(lo) and math.isfinite(hi)) or (hi - lo + 2) * rows > budget:
             return None
         span = int(hi - lo)
         width = span + 2  # last column collects missing ratings
         shifted = np.subtract(arr, lo, dtype=np.float64)
         np.fmin(shifted, span + 1, out=shifted)  # NaN -> span + 1 (fmin prefers the number)
-        shifted += width * np.arange(n_units, dtype=np.float64)
+        if by_unit:
+            shifted += width * np.arange(n_units, dtype=np.float64)
         keys = shifted.astype(np.intp)
         if not np.array_equal(keys, shifted):  # some label is not a whole number
             return None
     else:
         span = int(hi) - int(lo)
-        if (span + 2) * n_units > budget:
+        if (span + 2) * rows > budget:
             return None
         width = span + 2
-        keys = arr.astype(np.intp) - int(lo) + width * np.arange(n_units, dtype=np.intp)
-    full = np.bincount(keys.reshape(-1), minlength=n_units * width).reshape(n_units, width)
+        keys = arr.astype(np.intp) - int(lo)
+        if by_unit:
+            keys += width * np.arange(n_units, dtype=np.intp)
+    full = np.bincount(keys.reshape(-1), minlength=rows * width).reshape(rows, width)
     present = np.flatnonzero(full[:, : span + 1].any(axis=0))
-    counts = full[:, present] if present.size < span + 1 else full[:, : span + 1]
     lookup = np.full(width, present.size, dtype=np.intp)
     lookup[present] = np.arange(present.size, dtype=np.intp)
+    labels_arr = (present.astype(np.float64) + float(lo)) if arr.dtype.kind == "f" else present + int(lo)
+    labels = tuple(np.asarray(labels_arr).astype(label_dtype).tolist())
+    shape = (int(arr.shape[0]), n_units)
+    every_value_used = present.size == span + 1  # then the offsets already are the codes
+    if not by_unit:
+        return _Encoded(labels, shape, codes=keys if every_value_used else lookup[keys])
     offsets = width * np.arange(n_units, dtype=np.intp)
 
     def make_codes() -> IntArray:
         return lookup[keys - offsets]
 
-    labels = (present.astype(np.float64) + float(lo)) if arr.dtype.kind == "f" else present + int(lo)
-    return _Encoded(
-        tuple(np.asarray(labels).astype(label_dtype).tolist()),
-        (int(arr.shape[0]), n_units),
-        counts=counts,
-        make_codes=make_codes,
-    )
+    counts = full[:, : span + 1] if every_value_used else full[:, present]
+    return _Encoded(labels, shape, counts=counts, make_codes=make_codes)
 
 
 def _encode_objects(arr: np.ndarray) -> _Encoded:
@@ -287,13 +297,13 @@ def _encode_objects(arr: np.ndarray) -> _Encoded:
     return _Encoded(labels, (int(arr.shape[0]), int(arr.shape[1])), codes=codes.reshape(arr.shape))
 
 
-def _encode(ratings: Ratings) -> _Encoded:
+def _encode(ratings: Ratings, by_unit: bool = True) -> _Encoded:
     if isinstance(ratings, _Encoded):
         return ratings
     arr = _as_matrix(ratings)
     kind = arr.dtype.kind
     if kind in "biuf":
-        return _encode_numeric(arr)
+        return _encode_numeric(arr, by_unit)
     if kind in "US":  # fixed-width strings cannot hold a missing value
         labels_arr, inverse = np.unique(arr.reshape(-1), return_inverse=True)
         codes = inverse.astype(np.intp, copy=False).reshape(arr.shape)
@@ -305,7 +315,7 @@ def _encode(ratings: Ratings) -> _Encoded:
 
 
 def _encode_pair(a: Sequence[Any] | npt.ArrayLike, b: Sequence[Any] | npt.ArrayLike, what: str) -> _Encoded:
-    """Encode two equal-length 1-D sequences as a 2 × n ratings matrix with shared codes."""
+    """Encode two equal-length 1-D sequences as a 2 x n ratings matrix with shared codes."""
     rows = []
     for seq in (a, b):
         if isinstance(seq, np.ndarray) and seq.ndim != 1:
@@ -314,7 +324,7 @@ def _encode_pair(a: Sequence[Any] | npt.ArrayLike, b: Sequence[Any] | npt.ArrayL
     if len(rows[0]) != len(rows[1]):
         raise ValueError(f"{what} needs two sequences of the same length; got {len(rows[0])} and {len(rows[1])}")
     if all(isinstance(r, np.ndarray) and r.dtype.kind in "biuf" for r in rows):
-        return _encode(np.stack(rows))
+        return _encode(np.stack(rows), by_unit=False)
     return _encode(_object_matrix(rows))
 
 
@@ -323,47 +333,76 @@ def _encode_pair(a: Sequence[Any] | npt.ArrayLike, b: Sequence[Any] | npt.ArrayL
 # --------------------------------------------------------------------------------------
 
 
-def _safe_divide(num: FloatArray, den: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
+def _weighted_sums(weights: npt.NDArray[Any], columns: FloatArray) -> FloatArray:
+    """``weights @ columns.T`` for (resamples x units) weights and a few (columns x units) rows.
+
+    numpy's own einsum loop rather than BLAS: the product is thin (a handful of columns), and
+    multi-threaded BLAS slowed the bootstrap 3-4x whenever other processes were busy.
+    """
+    return np.einsum("cu,fu->cf", weights, columns, optimize=False)
 
 
-@dataclass(frozen=True, slots=True)
 class _Linear:
     """A statistic that is a function of sums over units of per-unit feature rows.
 
-    ``finish`` maps a (resamples × features) array of column sums to one value per row, so
+    ``finish`` maps a (resamples x features) array of column sums to one value per row, so
     the estimate is ``finish(features.sum(0))`` and a bootstrap resample with unit
-    multiplicities ``w`` is ``finish(w @ features)``.
+    multiplicities ``w`` is ``finish(w @ features)``. ``features`` may be a callable so that
+    it is only built when resampling, with ``sums`` (or the finished ``value``) given directly
+    for the estimate.
     """
 
-    features: FloatArray
-    finish: Callable[[FloatArray], FloatArray]
+    __slots__ = ("_build", "_features", "_features_t", "finish", "sums", "value")
+
+    def __init__(
+        self,
+        features: FloatArray | Callable[[], FloatArray],
+        finish: Callable[[FloatArray], FloatArray],
+        sums: FloatArray | None = None,
+        value: float | None = None,
+    ) -> None:
+        self._build = features if callable(features) else None
+        self._features = None if callable(features) else features
+        self._features_t: FloatArray | None = None
+        self.finish = finish
+        self.sums = sums
+        self.value = value
+
+    def features(self) -> FloatArray:
+        if self._features is None:
+            assert self._build is not None
+            self._features = self._build()
+        return self._features
 
     def estimate(self) -> float:
-        return float(self.finish(self.features.sum(axis=0)[np.newaxis, :])[0])
+        if self.value is not None:
+            return self.value
+        sums = self.sums if self.sums is not None else self.features().sum(axis=0)
+        return float(self.finish(sums[np.newaxis, :])[0])
 
-    def resampled(self, weights: FloatArray) -> FloatArray:
-        return self.finish(weights @ self.features)
+    def resampled(self, weights: npt.NDArray[Any]) -> FloatArray:
+        if self._features_t is None:
+            self._features_t = np.ascontiguousarray(self.features().T, dtype=np.float64)
+        return self.finish(_weighted_sums(weights, self._features_t))
 
 
 @dataclass(frozen=True, slots=True)
 class _Coincidence:
     """Krippendorff's alpha (ordinal/interval) via the weighted coincidence matrix."""
 
-    counts: FloatArray  # units × categories (all units; non-pairable ones get weight 0)
+    counts: FloatArray  # units x categories (all units; non-pairable ones get weight 0)
     scale: FloatArray  # 1 / (m_u - 1) for pairable units, else 0
     values: FloatArray | None  # label values for interval; None means ordinal (mid-ranks)
 
-    def _coincidences(self, weights: FloatArray) -> FloatArray:
-        c = self.counts
-        k = c.shape[1]
+    def _coincidences(self, weights: npt.NDArray[Any]) -> FloatArray:
+        ct = np.ascontiguousarray(self.counts.T)  # categories x units
+        k = ct.shape[0]
         out = np.empty((weights.shape[0], k, k))
         for j in range(k):  # loop over categories only
-            block = c[:, j, np.newaxis] * c
-            block[:, j] -= c[:, j]
-            block *= self.scale[:, np.newaxis]
-            out[:, j, :] = weights @ block
+            block = ct[j] * ct  # row l: n_uj * n_ul per unit
+            block[j] -= ct[j]
+            block *= self.scale
+            out[:, j, :] = _weighted_sums(weights, block)
         return out
 
     def _finish(self, o: FloatArray) -> FloatArray:
@@ -376,14 +415,19 @@ class _Coincidence:
             delta = ((self.values[:, np.newaxis] - self.values[np.newaxis, :]) ** 2)[np.newaxis]
         observed = (o * delta).sum(axis=(1, 2))
         expected = (n_c[:, :, np.newaxis] * n_c[:, np.newaxis, :] * delta).sum(axis=(1, 2))
-        return 1.0 - _safe_divide((n - 1.0) * observed, expected)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(expected > 0, 1.0 - (n - 1.0) * observed / expected, np.nan)
 
     def estimate(self) -> float:
-        return float(self.resampled(np.ones((1, self.counts.shape[0])))[0])
+        # unit weights all 1: the whole coincidence matrix is one matrix product
+        weighted = self.counts * self.scale[:, np.newaxis]
+        o = weighted.T @ self.counts
+        o[np.diag_indices_from(o)] -= weighted.sum(axis=0)
+        return float(self._finish(o[np.newaxis])[0])
 
-    def resampled(self, weights: FloatArray) -> FloatArray:
+    def resampled(self, weights: npt.NDArray[Any]) -> FloatArray:
         k = self.counts.shape[1]
-        step = max(1, _BLOCK_FLOATS // max(4 * k * k, 1))  # bound the resamples × K × K temporaries
+        step = max(1, _BLOCK_FLOATS // max(4 * k * k, 1))  # bound the resamples x K x K temporaries
         parts = [self._finish(self._coincidences(weights[i : i + step])) for i in range(0, weights.shape[0], step)]
         return np.concatenate(parts) if parts else np.empty(0)
 
@@ -404,48 +448,57 @@ def _percent_agreement_parts(enc: _Encoded) -> _Linear:
     pairable, p_unit = _pairable_agreement(enc)
 
     def finish(s: FloatArray) -> FloatArray:
-        return _safe_divide(s[:, 1], s[:, 0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(s[:, 0] > 0, s[:, 1] / s[:, 0], np.nan)
 
     return _Linear(np.column_stack([pairable, p_unit]), finish)
 
 
-def _rating_counts_per_unit(enc: _Encoded) -> int:
-    """The common number of ratings per rated unit, or ValueError (Fleiss needs it)."""
+def _rating_counts_per_unit(enc: _Encoded) -> tuple[int, int]:
+    """(common number of ratings per rated unit, number of rated units); ValueError if unequal."""
     m = enc.per_unit
-    rated = m[m > 0]
-    if rated.size and rated.min() != rated.max():
-        values = np.unique(rated)
+    n = int(m.max()) if m.size else 0
+    if n == 0:  # nobody rated anything
+        return 0, 0
+    n_rated = int(np.count_nonzero(m))
+    if n_rated != int(np.count_nonzero(m == n)):
+        values = np.unique(m[m > 0])
         shown = ", ".join(str(v) for v in values[:6].tolist()) + (", ..." if values.size > 6 else "")
         raise ValueError(
             "Fleiss' kappa needs the same number of ratings on every unit; units here have "
             f"{shown} ratings. Use krippendorff_alpha or gwet_ac1, which allow missing ratings."
         )
-    return int(rated[0]) if rated.size else 0
+    return n, n_rated
 
 
 def _fleiss_parts(enc: _Encoded) -> _Linear:
-    n = _rating_counts_per_unit(enc)
-    k = enc.n_categories
-    m = enc.per_unit
-    rated = (m > 0).astype(np.float64)
-    if n >= 2:
-        p_unit = np.where(m > 0, (enc.squares - m) / float(n * (n - 1)), 0.0)
+    n, n_rated = _rating_counts_per_unit(enc)
+    counts = enc.counts
+    pairs = float(n * (n - 1)) if n >= 2 else 1.0
+    totals = np.einsum("uk->k", counts)
+    p_bar = (int(np.einsum("uk,uk->", counts, counts)) - n * n_rated) / pairs / n_rated if n_rated else math.nan
+    # the estimate in plain floats (the same formula as ``finish``, minus numpy's per-call cost)
+    if n >= 2 and np.count_nonzero(totals) >= 2:
+        p_exp = int(totals @ totals) / float(n_rated * n) ** 2
+        value = (p_bar - p_exp) / (1.0 - p_exp)
     else:
-        p_unit = np.zeros(enc.n_units)
-    features = np.column_stack([rated, p_unit, enc.counts])
+        value = math.nan
+
+    def features() -> FloatArray:
+        m = enc.per_unit
+        return np.column_stack([m > 0, (enc.squares - m) / pairs, counts]).astype(np.float64)
 
     def finish(s: FloatArray) -> FloatArray:
-        if n < 2:
+        if n < 2:  # no pairs of ratings to compare
             return np.full(s.shape[0], np.nan)
-        n_units = s[:, 0]
-        totals = s[:, 2 : 2 + k]
-        p_bar = _safe_divide(s[:, 1], n_units)
-        grand = totals.sum(axis=1)
-        p_exp = _safe_divide((totals * totals).sum(axis=1), grand * grand)
-        kappa = _safe_divide(p_bar - p_exp, 1.0 - p_exp)
-        return np.where((totals > 0).sum(axis=1) >= 2, kappa, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n_units, totals = s[:, 0], s[:, 2:]
+            grand = n_units * n  # every rated unit has n ratings
+            p_exp = (totals * totals).sum(axis=1) / (grand * grand)
+            kappa = (s[:, 1] / n_units - p_exp) / (1.0 - p_exp)
+            return np.where((totals > 0).sum(axis=1) >= 2, kappa, np.nan)  # needs two labels in use
 
-    return _Linear(features, finish)
+    return _Linear(features, finish, value=value)
 
 
 def _alpha_nominal_parts(enc: _Encoded) -> _Linear:
@@ -458,10 +511,11 @@ def _alpha_nominal_parts(enc: _Encoded) -> _Linear:
     k = enc.n_categories
 
     def finish(s: FloatArray) -> FloatArray:
-        n_c = s[:, :k]
-        n = n_c.sum(axis=1)
-        spread = n * n - (n_c * n_c).sum(axis=1)  # n(n-1) * expected disagreement
-        return 1.0 - _safe_divide((n - 1.0) * (n - s[:, k]), spread)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n_c = s[:, :k]
+            n = n_c.sum(axis=1)
+            spread = n * n - (n_c * n_c).sum(axis=1)  # n(n-1) * expected disagreement
+            return np.where(spread > 0, 1.0 - (n - 1.0) * (n - s[:, k]) / spread, np.nan)
 
     return _Linear(np.column_stack([counts, diagonal]), finish)
 
@@ -474,12 +528,13 @@ def _alpha_parts(enc: _Encoded, level: str) -> _Prepared:
     values = enc.label_values
     order = np.argsort(values, kind="stable")
     m = enc.per_unit
-    with np.errstate(divide="ignore"):
-        scale = np.where(m >= 2, 1.0 / np.maximum(m - 1.0, 1.0), 0.0)
+    scale = np.where(m >= 2, 1.0 / np.maximum(m - 1.0, 1.0), 0.0)
     counts = enc.counts[:, order].astype(np.float64)
     if level == "ordinal":
         return _Coincidence(counts, scale, None)
     v = values[order]
+    if not np.isfinite(v).all():
+        raise ValueError("interval alpha needs finite numeric labels")
     if v.size:
         spread = v.max() - v.min()
         v = (v - v.mean()) / (spread if spread > 0 else 1.0)  # alpha is invariant to this
@@ -498,11 +553,12 @@ def _gwet_parts(enc: _Encoded, n_categories: int | None) -> _Linear:
     features = np.column_stack([pairable, p_unit, rated.astype(np.float64), shares])
 
     def finish(s: FloatArray) -> FloatArray:
-        pa = _safe_divide(s[:, 1], s[:, 0])
-        pi = _safe_divide(s[:, 3:], s[:, 2:3]) if k else np.zeros((s.shape[0], 0))
-        q = np.full(s.shape[0], float(n_categories)) if n_categories is not None else (s[:, 3:] > 0).sum(axis=1)
-        pe = np.where(q >= 2, _safe_divide((pi * (1.0 - pi)).sum(axis=1), q - 1.0), 0.0)
-        return (pa - pe) / (1.0 - pe)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pa = s[:, 1] / s[:, 0]
+            pi = s[:, 3:] / s[:, 2:3]
+            q = np.full(s.shape[0], float(n_categories)) if n_categories is not None else (s[:, 3:] > 0).sum(axis=1)
+            pe = np.where(q >= 2, (pi * (1.0 - pi)).sum(axis=1) / (q - 1.0), 0.0)  # q < 2: irrCAC's pe = 0
+            return np.where(s[:, 0] > 0, (pa - pe) / (1.0 - pe), np.nan)
 
     return _Linear(features, finish)
 
@@ -512,21 +568,27 @@ def _cohen_parts(enc: _Encoded) -> _Linear:
         raise ValueError(f"Cohen's kappa compares exactly two raters; got {enc.n_raters}")
     k = enc.n_categories
     a, b = enc.codes
-    both = (a < k) & (b < k)
-    eye = np.eye(k + 1)[:, :k]  # row k (missing) is all zeros
-    onehot_a = eye[np.where(both, a, k)]
-    onehot_b = eye[np.where(both, b, k)]
-    features = np.column_stack([both, both & (a == b), onehot_a, onehot_b]).astype(np.float64)
+    # contingency table; the extra row/column k collects pairs with a missing side
+    table = np.bincount(a * (k + 1) + b, minlength=(k + 1) ** 2).reshape(k + 1, k + 1)[:k, :k]
+    sums = np.concatenate([[table.sum(), np.trace(table)], table.sum(axis=1), table.sum(axis=0)]).astype(np.float64)
+
+    def features() -> FloatArray:
+        both = (a < k) & (b < k)
+        eye = np.eye(k + 1)[:, :k]  # row k (missing) is all zeros
+        onehot_a = eye[np.where(both, a, k)]
+        onehot_b = eye[np.where(both, b, k)]
+        return np.column_stack([both, both & (a == b), onehot_a, onehot_b]).astype(np.float64)
 
     def finish(s: FloatArray) -> FloatArray:
-        n = s[:, 0]
-        p_obs = _safe_divide(s[:, 1], n)
-        chance = (s[:, 2 : 2 + k] * s[:, 2 + k :]).sum(axis=1)
-        p_exp = _safe_divide(chance, n * n)
-        kappa = _safe_divide(p_obs - p_exp, 1.0 - p_exp)
-        return np.where((n >= 2) & (chance != n * n), kappa, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n = s[:, 0]
+            chance = (s[:, 2 : 2 + k] * s[:, 2 + k :]).sum(axis=1)
+            p_obs = s[:, 1] / n
+            p_exp = chance / (n * n)
+            kappa = (p_obs - p_exp) / (1.0 - p_exp)
+            return np.where((n >= 2) & (chance != n * n), kappa, np.nan)
 
-    return _Linear(features, finish)
+    return _Linear(features, finish, sums)
 
 
 # --------------------------------------------------------------------------------------
@@ -592,7 +654,7 @@ def gwet_ac1(ratings: Ratings, *, n_categories: int | None = None) -> float:
 
 
 def pairwise_cohen_matrix(ratings: Ratings) -> FloatArray:
-    """Cohen's kappa for every pair of raters (raters × raters, symmetric).
+    """Cohen's kappa for every pair of raters (raters x raters, symmetric).
 
     Entry ``[i, j]`` equals ``cohen_kappa(ratings[i], ratings[j])`` on the units both rated.
     The diagonal is 1.0 by convention; an entry is ``nan`` where the pair shares fewer than
@@ -611,10 +673,10 @@ def pairwise_cohen_matrix(ratings: Ratings) -> FloatArray:
         marg = (chose @ rated.T).astype(np.float64)  # [i, j]: i's uses of the label on units j rated
         chance += marg * marg.T
     shared = shared.astype(np.float64)
-    p_obs = _safe_divide(agree, shared)
-    p_exp = _safe_divide(chance, shared * shared)
-    kappa = _safe_divide(p_obs - p_exp, 1.0 - p_exp)
-    kappa = np.where((shared >= 2) & (chance != shared * shared), kappa, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_obs = agree / shared
+        p_exp = chance / (shared * shared)
+        kappa = np.where((shared >= 2) & (chance != shared * shared), (p_obs - p_exp) / (1.0 - p_exp), np.nan)
     np.fill_diagonal(kappa, 1.0)
     return kappa
 
@@ -681,27 +743,27 @@ class Interval:
     n_resamples: int
 
 
-def _prepared_for(statistic: Callable[..., float], enc: _Encoded) -> _Prepared | None:
+def _prepared_for(statistic: Callable[..., float], encode: Callable[[], _Encoded]) -> _Prepared | None:
     """The vectorised form of one of our statistics, or None for an arbitrary callable."""
     kwargs: dict[str, Any] = {}
     if isinstance(statistic, functools.partial) and not statistic.args:
         kwargs = dict(statistic.keywords)
         statistic = statistic.func
     if statistic is percent_agreement and not kwargs:
-        return _percent_agreement_parts(enc)
+        return _percent_agreement_parts(encode())
     if statistic is fleiss_kappa and not kwargs:
-        return _fleiss_parts(enc)
+        return _fleiss_parts(encode())
     if statistic is krippendorff_alpha and set(kwargs) <= {"level"}:
-        return _alpha_parts(enc, kwargs.get("level", "nominal"))
+        return _alpha_parts(encode(), kwargs.get("level", "nominal"))
     if statistic is gwet_ac1 and set(kwargs) <= {"n_categories"}:
-        return _gwet_parts(enc, kwargs.get("n_categories"))
+        return _gwet_parts(encode(), kwargs.get("n_categories"))
     if statistic is cohen_kappa and not kwargs:
-        return _cohen_parts(enc)
+        return _cohen_parts(encode())
     return None
 
 
 def _resample_blocks(rng: np.random.Generator, n_units: int, n_resamples: int) -> Any:
-    """Yield blocks of resampled unit indices (resamples × units), identical for every consumer."""
+    """Yield blocks of resampled unit indices (resamples x units), identical for every consumer."""
     block = max(1, min(n_resamples, _BLOCK_FLOATS // max(n_units, 1)))
     for start in range(0, n_resamples, block):
         yield rng.integers(0, n_units, size=(min(block, n_resamples - start), n_units))
@@ -717,7 +779,7 @@ def bootstrap_interval(
 ) -> Interval:
     """Percentile bootstrap interval for ``statistic(ratings)``, resampling units with replacement.
 
-    ``statistic`` is any callable taking a raters × units matrix. Our own statistics
+    ``statistic`` is any callable taking a raters x units matrix. Our own statistics
     (including ``functools.partial(krippendorff_alpha, level=...)`` and ``cohen_kappa`` on a
     2-row matrix) are recognised and evaluated for all resamples at once from the count
     matrix; any other callable is called once per resample on the resampled columns. Both
@@ -728,22 +790,22 @@ def bootstrap_interval(
         raise ValueError(f"confidence must be between 0 and 1; got {confidence}")
     if n_resamples < 1:
         raise ValueError(f"n_resamples must be at least 1; got {n_resamples}")
-    enc = _encode(ratings)
-    prepared = _prepared_for(statistic, enc)
-    if prepared is not None:
-        estimate = prepared.estimate()
-    else:
-        matrix = _as_matrix(ratings)
-        estimate = float(statistic(matrix))
+    matrix = ratings if isinstance(ratings, _Encoded) else _as_matrix(ratings)
+    prepared = _prepared_for(statistic, functools.partial(_encode, matrix))
+    if prepared is None and isinstance(matrix, _Encoded):
+        raise TypeError("an encoded matrix can only be bootstrapped with this module's statistics")
+    n_units = matrix.n_units if isinstance(matrix, _Encoded) else int(matrix.shape[1])
+    estimate = prepared.estimate() if prepared is not None else float(statistic(matrix))
     rng = np.random.default_rng(seed)
     values: list[FloatArray] = []
-    if enc.n_units:
-        for idx in _resample_blocks(rng, enc.n_units, n_resamples):
+    if n_units:
+        for idx in _resample_blocks(rng, n_units, n_resamples):
             if prepared is not None:
-                rows = np.arange(idx.shape[0], dtype=np.intp)[:, np.newaxis] * enc.n_units
+                rows = np.arange(idx.shape[0], dtype=np.intp)[:, np.newaxis] * n_units
                 weights = np.bincount((idx + rows).ravel(), minlength=idx.size).reshape(idx.shape)
-                values.append(prepared.resampled(weights.astype(np.float64)))
+                values.append(prepared.resampled(weights))  # integer multiplicities
             else:
+                assert isinstance(matrix, np.ndarray)
                 values.append(np.array([float(statistic(matrix[:, row])) for row in idx]))
     drawn = np.concatenate(values) if values else np.empty(0)
     drawn = drawn[~np.isnan(drawn)]
@@ -792,7 +854,7 @@ def agreement_warnings(
         )
     elif share >= dominance:
         out.append(
-            f"One answer ({enc.labels[top]!r}) makes up {math.floor(share * 100)}% of ratings: kappa and alpha "
+            f"One answer ({enc.labels[top]!r}) makes up {math.floor(share * 100 + 1e-9)}% of ratings: kappa and alpha "
             "can be low while raw agreement is high; read Gwet's AC1 beside them."
         )
     return out
