@@ -159,3 +159,77 @@ def test_bad_input_exits_with_one_readable_line_and_changes_nothing(b5_attempt, 
         run(*args)
 
     assert (str(error.value), ScoreChange.objects.count(), Answer.objects.get().points) == (message, 0, 6.0)
+
+
+# --- certified attempts that would now fail ----------------------------------------------------
+
+
+@pytest.fixture
+def certified_p3_attempt(trainee, published_policy):
+    """A certified assessment with one P3 item answered right under 2020-10, and a stricter version
+    under which the same answer is a critical miss."""
+    bank = quiz_bank()
+    quiz = QuizFactory(title="Certification", mode=Quiz.Mode.ASSESSMENT, pass_mark_percent=80)
+    QuizItemFactory(quiz=quiz, scenario=bank["Q-P3"], position=1)
+    attempt = attempt_start(user=trainee, quiz=quiz)
+    answer_record(
+        attempt=attempt,
+        scenario=bank["Q-P3"],
+        user=trainee,
+        verdict="not_violating",
+        clause_id="P3",
+        action="no_action",
+        report_to_ncmec=False,
+    )
+    attempt = attempt_submit(attempt=attempt, user=trainee)
+    document = shipped_policy_document()
+    position = next(i for i, rule in enumerate(document["rules"]) if rule["id"] == "R-P3-advocacy")
+    document["rules"].insert(
+        position,
+        {
+            "id": "R-strict-advocacy",
+            "clause": "B1",
+            "when": {"conduct": "advocates_against", "subject": "children_generally"},
+            "explanation": "Test-only reading.",
+        },
+    )
+    PolicyVersionFactory(version="strict", document={**document, "version": "strict"})
+    return attempt
+
+
+def _warning(attempt):
+    return (
+        f"WARNING: Certified attempt {attempt.pk} (tara on “Certification”) would now fail: "
+        "score 100% -> 0%, critical misses 0 -> 1, pass mark 80%. "
+        "The certification is kept; a lead should review it."
+    )
+
+
+def test_a_dry_run_flags_a_certified_attempt_that_would_now_fail(certified_p3_attempt):
+    output = run("--policy-version", "strict")
+
+    assert output.splitlines()[1:] == [
+        "1 answers checked, 1 scores would change in 1 attempts. 1 certified attempt would now fail. "
+        "Dry run: nothing written (use --apply --reason ... to write).",
+        _warning(certified_p3_attempt),
+    ]
+    assert Attempt.objects.values_list("passed", "certification__score").get() == (True, 1.0)
+
+
+def test_apply_names_the_failing_certified_attempt_in_the_reason_and_keeps_the_certification(
+    certified_p3_attempt,
+):
+    output = run("--policy-version", "strict", "--apply", "--reason", "Stricter reading")
+
+    assert output.splitlines()[-1] == _warning(certified_p3_attempt)
+    assert ScoreChange.objects.get().reason == "Stricter reading " + _warning(certified_p3_attempt).removeprefix(
+        "WARNING: "
+    )
+    assert Attempt.objects.values_list("passed", "critical_misses", "certification__score").get() == (False, 1, 1.0)
+
+
+def test_an_attempt_that_still_passes_is_not_flagged(b5_attempt, ncmec_for_b5_version):
+    output = run("--policy-version", "2021-03", "--apply", "--reason", "NCMEC reports extended to B5")
+
+    assert "WARNING" not in output and "would now fail" not in output
+    assert ScoreChange.objects.get().reason == "NCMEC reports extended to B5"

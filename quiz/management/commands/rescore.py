@@ -15,8 +15,10 @@ class Command(BaseCommand):
         "Show how stored quiz scores would change under another policy version and/or rubric. "
         "By default nothing is written (a dry run). With --apply and a --reason, each changed answer "
         "is rescored, a ScoreChange records its before and after, and its attempt's totals are "
-        "recomputed; certifications already granted are kept. Only submitted or expired quiz "
-        "attempts are rescored; running it again after --apply changes nothing."
+        "recomputed; certifications already granted are kept. A certified attempt that would now fail "
+        "is listed as a warning (and, with --apply, named in its ScoreChange reason) so that a lead can "
+        "act on it; it is never revoked here. Only submitted or expired quiz attempts are rescored; "
+        "running it again after --apply changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -75,11 +77,20 @@ class Command(BaseCommand):
             f"{plan.answers_checked} answers checked, {len(changed)} scores would change "
             f"in {len({line.answer.attempt_id for line in changed})} attempts."
         )
+        at_risk = plan.certified_would_fail
+        if at_risk:
+            summary += f" {len(at_risk)} certified attempt{'s' if len(at_risk) != 1 else ''} would now fail."
         if not options["apply"]:
             self.stdout.write(summary + " Dry run: nothing written (use --apply --reason ... to write).")
+            self._warn(at_risk)
             return
         try:
             count = rescore_apply(plan=plan, changed_by=by, reason=options["reason"])
         except InputInvalid as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{summary} Applied: {count} answers rescored and recorded as ScoreChange rows.")
+        self._warn(at_risk)
+
+    def _warn(self, at_risk):
+        for projection in at_risk:
+            self.stdout.write(self.style.WARNING(f"WARNING: {projection.warning()}"))
