@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from training.policy import FactsInvalid, Policy
 from training.selectors import gold_outcome
 
 from ..composition import Candidate, MasteryRecord, mastery_by_clause
+from ..models.calibration import CalibrationRound
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 
 NO_CLAUSE_LABEL = "none"
@@ -303,6 +305,38 @@ def attempts_for_trainee(user: User) -> QuerySet[Attempt]:
         Attempt.objects.filter(user=user, quiz__isnull=False)
         .select_related("quiz", "policy_version")
         .annotate(answered=Count("answers", distinct=True), item_count=Count("items", distinct=True))
+    )
+
+
+def open_rounds_for_reviewer(user: User, *, now: Any = None) -> list[CalibrationRound]:
+    """Calibration rounds the user still has to answer: in the cohort, open now (opened, not past closing,
+    neither closed nor cancelled) and with scenarios left. Each has `n_items` and `n_answered`. One query.
+
+    Reads calibration rounds only; answering stays with the calibration pages.
+    """
+    now = now or timezone.now()
+    answered = (
+        Answer.objects.filter(attempt__calibration_round=OuterRef("pk"), attempt__user=user)
+        .order_by()
+        .values("attempt__calibration_round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        CalibrationRound.objects.filter(
+            cohort=user,
+            opens_at__lte=now,
+            closes_at__gt=now,
+            closed_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .select_related("team")
+        .annotate(
+            n_items=Count("items", distinct=True),
+            n_answered=Coalesce(Subquery(answered, output_field=IntegerField()), Value(0)),
+        )
+        .filter(n_answered__lt=F("n_items"))
+        .order_by("closes_at", "pk")
     )
 
 

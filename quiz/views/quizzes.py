@@ -18,7 +18,6 @@ from training.selectors import engine_policy
 from ..forms import AnswerForm, AssignmentForm, QuizForm
 from ..models.quizzes import Attempt
 from ..selectors.quizzes import (
-    NO_CLAUSE_LABEL,
     answer_value_label,
     assignments_for_trainee,
     attempt_get_for_owner,
@@ -31,6 +30,7 @@ from ..selectors.quizzes import (
     is_staff,
     lead_assignment_rows,
     mastery_for,
+    open_rounds_for_reviewer,
     part_rows,
     quiz_get_for_trainee,
     quiz_scenarios_drawable,
@@ -73,11 +73,12 @@ def trainee_home(request: HttpRequest) -> HttpResponse:
             ],
             "quizzes": [{"quiz": q, "cooldown_ends": cooldown_ends_at(quiz=q, user=user)} for q in quizzes],
             "open_attempts": [a for a in attempts if a.is_open],
+            "open_rounds": open_rounds_for_reviewer(user),
             "recent_attempts": [a for a in attempts if not a.is_open][:5],
             "certifications": list(certifications_for(user)),
             "mastery": mastery,
             "mastery_chart": {
-                "labels": [clause or NO_CLAUSE_LABEL for clause in mastery],
+                "labels": [clause or "No clause" for clause in mastery],
                 "values": [round(value * 100) for value in mastery.values()],
             },
         },

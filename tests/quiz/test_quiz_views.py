@@ -102,8 +102,8 @@ def test_home_lists_assignments_quizzes_and_mastery(trainee_client, trainee, pra
     )
 
     # session, user, attempts (annotated), assignments, mastery answers, available quizzes,
-    # cooldown check is skipped for practice, certifications
-    with django_assert_num_queries(7):
+    # cooldown check is skipped for practice, open calibration rounds, certifications
+    with django_assert_num_queries(8):
         response = trainee_client.get(reverse("quiz:trainee-home"))
 
     content = response.content.decode()
