@@ -245,7 +245,7 @@ class ContestedApi(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request: Request) -> Response:
-        items, _draft, _ = contested_scenarios()
+        analysis = contested_scenarios()
         return Response(
             [
                 {
@@ -254,14 +254,18 @@ class ContestedApi(APIView):
                     "reasons": item.reasons,
                     "gold": item.gold_label,
                     "rule_id": item.gold.rule_id if item.gold else None,
+                    "draft": analysis.draft.version if analysis.draft else None,
                     "draft_gold": (item.draft_gold.clause_id or str(item.draft_gold.verdict))
                     if item.draft_gold
                     else None,
+                    "draft_changes": [
+                        {"part": c.part, "before": c.before, "after": c.after} for c in item.draft_changes
+                    ],
                     "answers": item.stats.n_answers,
                     "agreement": _finite(item.stats.agreement),
                     "facility": _finite(item.stats.facility),
                     "distribution": dict(item.stats.distribution),
                 }
-                for item in items
+                for item in analysis.items
             ]
         )

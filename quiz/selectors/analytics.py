@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
 
 from accounts.models import Team, User
-from quiz.item_analysis import ItemStatistics, decision_label, item_statistics
+from quiz.item_analysis import ItemStatistics, decision_label, item_statistics_from_answers
 from quiz.models import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot
 from quiz.services.snapshots import answer_rows, latest_per_reviewer_and_scenario
 from training.models import PolicyVersion, Scenario
-from training.selectors import engine_policy, gold_outcome, published_policy_version
+from training.policy import FactsInvalid, Policy, evaluate
+from training.selectors import DEFAULT_POLICY, engine_policy, gold_outcome
 
 TREND_PERIODS = {Granularity.WEEK: 16, Granularity.MONTH: 6}
 
@@ -134,12 +135,157 @@ def team_dashboard(team: Team, granularity: str = Granularity.WEEK) -> TeamDashb
 
 
 # --------------------------------------------------------------------------------------
+# Agreement across every team (policy team)
+# --------------------------------------------------------------------------------------
+
+OVERVIEW_PERIODS = {Granularity.WEEK: 16, Granularity.MONTH: 12}
+UNCLEAR_CLAUSES_SHOWN = 5
+
+
+@dataclass
+class AgreementOverview:
+    granularity: str
+    trend: list[AgreementSnapshot]
+    periods: list[Any]
+    heatmap_rows: list[dict[str, Any]]
+    team_series: list[dict[str, Any]]
+    unclear: list[dict[str, Any]]
+    clause_titles: dict[str, str]
+
+
+def agreement_overview(granularity: str = Granularity.MONTH) -> AgreementOverview:
+    """Agreement over every team together, overall and by clause and period, with each team's alpha
+    beside it: where guidance is unclear whichever team answers. From stored snapshots, in four
+    queries (all-teams snapshots, all-teams clause snapshots, team snapshots with their team, the
+    published version for clause titles; plus the engine's parse of it on first use)."""
+    limit = OVERVIEW_PERIODS[granularity]
+    trend = list(
+        AgreementSnapshot.objects.filter(scope=AgreementSnapshot.Scope.ALL_PERIOD, granularity=granularity).order_by(
+            "-period_start"
+        )[:limit]
+    )[::-1]
+    periods = [snapshot.period_start for snapshot in trend]
+    first = periods[0] if periods else None
+    clause_cells: dict[str, dict[Any, tuple[float | None, float | None, int, int]]] = {}
+    team_values: dict[str, dict[Any, float | None]] = {}
+    if first is not None:
+        for clause_id, start, alpha, percent, n_units, n_answers in AgreementSnapshot.objects.filter(
+            scope=AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD, granularity=granularity, period_start__gte=first
+        ).values_list("clause_id", "period_start", "alpha", "percent_agreement", "n_units", "n_answers"):
+            clause_cells.setdefault(clause_id, {})[start] = (alpha, percent, n_units, n_answers)
+        for team_name, start, alpha in (
+            AgreementSnapshot.objects.filter(
+                scope=AgreementSnapshot.Scope.TEAM_PERIOD, granularity=granularity, period_start__gte=first
+            )
+            .order_by("team__name", "period_start")
+            .values_list("team__name", "period_start", "alpha")
+        ):
+            team_values.setdefault(team_name, {})[start] = alpha
+    current = PolicyVersion.objects.filter(policy=DEFAULT_POLICY, status=PolicyVersion.Status.PUBLISHED).first()
+    titles = {cid: clause.title for cid, clause in engine_policy(current).clauses.items()} if current else {}
+    order = {cid: i for i, cid in enumerate(titles)}
+    heatmap_rows = []
+    unclear = []
+    for clause_id in sorted(clause_cells, key=lambda cid: (order.get(cid, len(order)), cid)):
+        cells = []
+        weighted = weight = 0.0
+        for start in periods:
+            alpha, percent, n_units, n_answers = clause_cells[clause_id].get(start, (None, None, 0, 0))
+            cells.append(
+                {
+                    "value": percent,
+                    "alpha": alpha,
+                    "n_units": n_units,
+                    "n_answers": n_answers,
+                    "css": _heat_class(percent),
+                }
+            )
+            if percent is not None and n_units:
+                weighted += percent * n_units
+                weight += n_units
+        pooled = weighted / weight if weight else None
+        row = {"clause_id": clause_id, "title": titles.get(clause_id, ""), "cells": cells, "pooled": pooled}
+        row["pooled_css"] = _heat_class(pooled)
+        heatmap_rows.append(row)
+        if pooled is not None:
+            unclear.append(row)
+    unclear.sort(key=lambda row: row["pooled"])
+    return AgreementOverview(
+        granularity=granularity,
+        trend=trend,
+        periods=periods,
+        heatmap_rows=heatmap_rows,
+        team_series=[
+            {"team": name, "alpha": [values.get(start) for start in periods]} for name, values in team_values.items()
+        ],
+        unclear=unclear[:UNCLEAR_CLAUSES_SHOWN],
+        clause_titles=titles,
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Item analysis and contested scenarios (policy team)
 # --------------------------------------------------------------------------------------
 
 CONTESTED_AGREEMENT_BELOW = 0.6
 CONTESTED_FACILITY_BELOW = 0.5
 MIN_ANSWERS = 5
+
+# Every part of a gold answer, in the order a reviewer gives them, with how to name it.
+OUTCOME_PARTS: tuple[tuple[str, str], ...] = (
+    ("verdict", "Verdict"),
+    ("clause_id", "Clause"),
+    ("action", "Action"),
+    ("report_to_ncmec", "NCMEC"),
+    ("report_route", "Route"),
+    ("rule_id", "Deciding rule"),
+)
+
+
+@dataclass(frozen=True)
+class PartChange:
+    """One part of the gold answer that a draft would change, in words a reader knows."""
+
+    part: str
+    label: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+def outcome_part_text(policy: Policy | None, part: str, value: Any) -> str:
+    """A part of an outcome as a person reads it: titles rather than ids."""
+    if part == "verdict":
+        return "Violating" if str(value) == "violating" else "Not violating"
+    if part == "report_to_ncmec":
+        return "due" if value else "not due"
+    if not value:
+        return "none"
+    if policy is None:
+        return str(value)
+    if part == "clause_id" and value in policy.clauses:
+        return f"{value} · {policy.clauses[value].title}"
+    if part == "action" and value in policy.actions:
+        return policy.actions[value].title
+    if part == "report_route" and value in policy.reporting_routes:
+        return policy.reporting_routes[value].title
+    return str(value)
+
+
+def outcome_changes(before: Any, after: Any, before_policy: Policy, after_policy: Policy) -> list[PartChange]:
+    """Every part of the gold answer that differs between two outcomes, named with each version's titles."""
+    return [
+        PartChange(
+            part,
+            label,
+            outcome_part_text(before_policy, part, getattr(before, part)),
+            outcome_part_text(after_policy, part, getattr(after, part)),
+        )
+        for part, label in OUTCOME_PARTS
+        if getattr(before, part) != getattr(after, part)
+    ]
 
 
 @dataclass
@@ -150,37 +296,63 @@ class ScenarioItem:
     gold: Any
     draft_gold: Any | None
     reasons: list[str]
+    gold_parts: list[tuple[str, str]] = field(default_factory=list)
+    draft_changes: list[PartChange] = field(default_factory=list)
 
     @property
-    def draft_changes(self) -> bool:
-        return self.draft_gold is not None and (
-            self.draft_gold.verdict != self.gold.verdict or self.draft_gold.clause_id != self.gold.clause_id
-        )
+    def gold_text(self) -> str:
+        return "; ".join(f"{label}: {text}" for label, text in self.gold_parts)
 
 
-def _latest_draft() -> PolicyVersion | None:
-    return PolicyVersion.objects.filter(status=PolicyVersion.Status.DRAFT).order_by("-created_at").first()
+@dataclass
+class ItemAnalysis:
+    items: list[ScenarioItem]
+    current: PolicyVersion | None
+    draft: PolicyVersion | None
+    clause_titles: dict[str, str]
 
 
-def item_analysis(*, team: Team | None = None) -> list[ScenarioItem]:
-    """Every published-or-answered scenario's facility, discrimination, agreement and distribution,
-    over all counted answers (quizzes and closed rounds); each reviewer's latest answer per scenario.
-    Queries: answers, published version, latest draft, scenarios (plus gold lookups for unscored answers)."""
-    answer_filter = Q(attempt__user__memberships__team=team) if team is not None else Q()
+def _current_and_draft() -> tuple[PolicyVersion | None, PolicyVersion | None]:
+    """The published version and the newest draft, in one query."""
+    current = draft = None
+    for version in PolicyVersion.objects.filter(
+        policy=DEFAULT_POLICY, status__in=[PolicyVersion.Status.PUBLISHED, PolicyVersion.Status.DRAFT]
+    ).order_by("-created_at", "-pk"):
+        if version.status == PolicyVersion.Status.PUBLISHED and current is None:
+            current = version
+        elif version.status == PolicyVersion.Status.DRAFT and draft is None:
+            draft = version
+    return current, draft
+
+
+def item_analysis(*, team: Team | None = None, with_draft: bool = False) -> ItemAnalysis:
+    """Every answered scenario's facility, discrimination, agreement and distribution, over all
+    counted answers (quizzes and closed rounds), each reviewer's latest answer per scenario,
+    aggregated in numpy (quiz.item_analysis). Contested scenarios get their reasons and, with
+    ``with_draft``, what the newest draft would change in their gold answer.
+
+    Queries, whatever the number of answers: answers (plus, for answers stored without their gold,
+    versions and facts), the published and draft versions, the answered scenarios; and the engine's
+    parse of each version on its first use in the process."""
+    answer_filter = Q(attempt__user__in=team.memberships.values("user")) if team is not None else Q()
     latest = latest_per_reviewer_and_scenario(answer_rows(answer_filter))
     users = sorted({user_id for user_id, _ in latest})
     scenario_ids = sorted({scenario_id for _, scenario_id in latest})
     u_pos = {u: i for i, u in enumerate(users)}
     s_pos = {s: i for i, s in enumerate(scenario_ids)}
-    labels: list[list[str | None]] = [[None] * len(scenario_ids) for _ in users]
-    for (user_id, scenario_id), row in latest.items():
-        labels[u_pos[user_id]][s_pos[scenario_id]] = row.label
-    current = published_policy_version()
-    draft = _latest_draft()
+    keys = list(latest)
+    current, draft = _current_and_draft()
     scenarios = Scenario.objects.in_bulk(scenario_ids)
+    policy = engine_policy(current) if current else None
     golds = [gold_outcome(current, scenarios[s].facts) if current else None for s in scenario_ids]
     gold_labels = [decision_label(str(g.verdict), g.clause_id) if g else "" for g in golds]
-    stats = item_statistics(labels, gold_labels)
+    stats = item_statistics_from_answers(
+        [u_pos[user_id] for user_id, _ in keys],
+        [s_pos[scenario_id] for _, scenario_id in keys],
+        [latest[key].label for key in keys],
+        gold_labels,
+    )
+    draft_policy = engine_policy(draft) if (with_draft and draft) else None
     out = []
     for scenario_id, gold, gold_label, stat in zip(scenario_ids, golds, gold_labels, stats, strict=True):
         reasons = []
@@ -189,27 +361,38 @@ def item_analysis(*, team: Team | None = None) -> list[ScenarioItem]:
                 reasons.append("splits reviewers")
             if not math.isnan(stat.facility) and stat.facility < CONTESTED_FACILITY_BELOW:
                 reasons.append("most reviewers disagree with the gold answer")
-        out.append(
-            ScenarioItem(
-                scenario=scenarios[scenario_id],
-                stats=stat,
-                gold_label=gold_label,
-                gold=gold,
-                draft_gold=gold_outcome(draft, scenarios[scenario_id].facts) if draft and reasons else None,
-                reasons=reasons,
-            )
+        item = ScenarioItem(
+            scenario=scenarios[scenario_id],
+            stats=stat,
+            gold_label=gold_label,
+            gold=gold,
+            draft_gold=None,
+            reasons=reasons,
         )
+        if gold is not None and policy is not None:
+            item.gold_parts = [
+                (label, outcome_part_text(policy, part, getattr(gold, part))) for part, label in OUTCOME_PARTS
+            ]
+        if draft_policy is not None and reasons and gold is not None and policy is not None:
+            try:
+                item.draft_gold = evaluate(draft_policy, scenarios[scenario_id].facts)
+            except FactsInvalid as error:
+                item.draft_changes = [PartChange("facts", "Facts", "fit", f"do not fit the draft ({error})")]
+            else:
+                item.draft_changes = outcome_changes(gold, item.draft_gold, policy, draft_policy)
+        out.append(item)
     out.sort(key=lambda item: (item.scenario.key, item.scenario.revision))
-    return out
+    titles = {cid: clause.title for cid, clause in policy.clauses.items()} if policy else {}
+    return ItemAnalysis(items=out, current=current, draft=draft, clause_titles=titles)
 
 
-def contested_scenarios() -> tuple[list[ScenarioItem], PolicyVersion | None, dict[str, str]]:
+def contested_scenarios() -> ItemAnalysis:
     """Scenarios that split reviewers or that reviewers mostly answer against gold, worst first,
-    with the latest draft policy version (if any) and clause titles for display."""
-    items = [item for item in item_analysis() if item.reasons]
+    each with what the newest draft policy version (if any) would change in its gold answer."""
+    analysis = item_analysis(with_draft=True)
+    items = [item for item in analysis.items if item.reasons]
     items.sort(
         key=lambda item: (item.stats.agreement if not math.isnan(item.stats.agreement) else 1.0, item.stats.facility)
     )
-    current = published_policy_version()
-    titles = {cid: clause.title for cid, clause in engine_policy(current).clauses.items()} if current else {}
-    return items, _latest_draft(), titles
+    analysis.items = items
+    return analysis

@@ -384,6 +384,84 @@ def _team_period_write(
 
 
 # --------------------------------------------------------------------------------------
+# All teams together (the policy team's view)
+# --------------------------------------------------------------------------------------
+
+
+def all_teams_period_snapshots_compute(
+    *,
+    granularity: str,
+    today: dt.date,
+    recompute: bool = False,
+    gold: _GoldCache | None = None,
+    report: SnapshotReport | None = None,
+) -> None:
+    """Measure every period over the reviewers of every team together, overall and per gold clause,
+    so the policy team sees where guidance is unclear whichever team answers. A reviewer in two teams
+    counts once. Ended periods measured before are kept unless ``recompute``."""
+    report = report or SnapshotReport()
+    members = set(TeamMembership.objects.filter(kind=TeamMembership.Kind.MEMBER).values_list("user_id", flat=True))
+    if not members:
+        return
+    rows = answer_rows(Q(attempt__user_id__in=members), gold=gold)
+    if not rows:
+        return
+    tz = timezone.get_current_timezone()
+    by_period: dict[dt.date, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        by_period[period_bounds(row.answered_at.astimezone(tz).date(), granularity)[0]].append(row)
+    kept: set[dt.date] = set()
+    if not recompute:
+        kept = set(
+            AgreementSnapshot.objects.filter(
+                scope=AgreementSnapshot.Scope.ALL_PERIOD, granularity=granularity, period_end__lt=today
+            ).values_list("period_start", flat=True)
+        )
+    now = timezone.now()
+    for start, end in _periods(min(by_period), today, granularity):
+        if start in kept:
+            report.periods_kept += 1
+            continue
+        _all_teams_period_write(
+            granularity, start, end, latest_per_reviewer_and_scenario(by_period.get(start, [])), now
+        )
+        report.periods_computed += 1
+
+
+@transaction.atomic
+def _all_teams_period_write(
+    granularity: str, start: dt.date, end: dt.date, latest: dict[tuple[int, int], AnswerRow], now: dt.datetime
+) -> None:
+    seed = int(start.strftime("%Y%m%d"))
+    AgreementSnapshot.objects.update_or_create(
+        scope=AgreementSnapshot.Scope.ALL_PERIOD,
+        team=None,
+        granularity=granularity,
+        period_start=start,
+        defaults={**agreement_figures(ratings_matrix(latest), seed=seed), "period_end": end, "computed_at": now},
+    )
+    by_clause: dict[str, dict[tuple[int, int], AnswerRow]] = defaultdict(dict)
+    for key, row in latest.items():
+        by_clause[row.gold_label][key] = row
+    AgreementSnapshot.objects.filter(
+        scope=AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD, granularity=granularity, period_start=start
+    ).exclude(clause_id__in=list(by_clause)).delete()
+    for clause_id, clause_latest in sorted(by_clause.items()):
+        AgreementSnapshot.objects.update_or_create(
+            scope=AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD,
+            team=None,
+            clause_id=clause_id,
+            granularity=granularity,
+            period_start=start,
+            defaults={
+                **agreement_figures(ratings_matrix(clause_latest), seed=seed),
+                "period_end": end,
+                "computed_at": now,
+            },
+        )
+
+
+# --------------------------------------------------------------------------------------
 # Drift
 # --------------------------------------------------------------------------------------
 
@@ -473,7 +551,8 @@ def snapshots_compute(
     teams: Iterable[Team] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SnapshotReport:
-    """Measure closed rounds not yet measured, every team's periods up to ``today``, then drift."""
+    """Measure closed rounds not yet measured, every team's periods up to ``today``, then drift; and,
+    unless ``teams`` narrows the run, every period over all teams together."""
     today = today or timezone.localdate()
     say = progress or (lambda message: None)
     report = SnapshotReport()
@@ -499,4 +578,11 @@ def snapshots_compute(
                 f"{report.periods_computed - before} period(s) measured, {len(alerts)} alert(s) raised."
             )
         report.teams += 1
+    if teams is None:
+        for granularity in granularities:
+            before = report.periods_computed
+            all_teams_period_snapshots_compute(
+                granularity=granularity, today=today, recompute=recompute, gold=gold, report=report
+            )
+            say(f"All teams, by {granularity}: {report.periods_computed - before} period(s) measured.")
     return report

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/<int:pk>/cancel/", calibration.round_cancel_view, name="round-cancel"),
     path("rounds/<int:pk>/extend/", calibration.round_extend_view, name="round-extend"),
     path("rounds/<int:pk>/notes/", calibration.round_note_view, name="round-note"),
+    path("agreement/", analytics.agreement_overview_view, name="agreement-overview"),
     path("contested/", analytics.contested_list, name="contested-list"),
     path("items/", analytics.item_analysis_list, name="item-analysis"),
 ]

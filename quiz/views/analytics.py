@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from quiz.models import DriftAlert, Granularity
-from quiz.selectors.analytics import contested_scenarios, item_analysis, team_dashboard
+from quiz.selectors.analytics import agreement_overview, contested_scenarios, item_analysis, team_dashboard
 from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
 
@@ -73,17 +73,7 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
         exported = _dashboard_export(request, dashboard, table)
         if exported is not None:
             return exported
-    chart = None
-    if dashboard is not None:
-        chart = {
-            "labels": [s.period_start.isoformat() for s in dashboard.trend],
-            "alpha": [_clean(s.alpha) for s in dashboard.trend],
-            "alpha_low": [_clean(s.alpha_low) for s in dashboard.trend],
-            "alpha_high": [_clean(s.alpha_high) for s in dashboard.trend],
-            "ac1": [_clean(s.ac1) for s in dashboard.trend],
-            "percent": [_clean(s.percent_agreement) for s in dashboard.trend],
-            "threshold": drift_thresholds()["team_alpha"],
-        }
+    chart = _trend_chart(dashboard.trend, drift_thresholds()["team_alpha"]) if dashboard is not None else None
     return render(
         request,
         "quiz/analytics/lead_dashboard.html",
@@ -160,6 +150,67 @@ def _dashboard_export(request: HttpRequest, dashboard: Any, table: str) -> HttpR
     return export_response(request, name, columns, rows)
 
 
+def _trend_chart(trend: Sequence[Any], threshold: float) -> dict[str, Any]:
+    return {
+        "labels": [s.period_start.isoformat() for s in trend],
+        "alpha": [_clean(s.alpha) for s in trend],
+        "alpha_low": [_clean(s.alpha_low) for s in trend],
+        "alpha_high": [_clean(s.alpha_high) for s in trend],
+        "ac1": [_clean(s.ac1) for s in trend],
+        "percent": [_clean(s.percent_agreement) for s in trend],
+        "threshold": threshold,
+    }
+
+
+@role_required(*STAFF_ROLES)
+def agreement_overview_view(request: HttpRequest) -> HttpResponse:
+    """Agreement over every team: the overall trend with each team beside it, and a clause by period
+    heatmap, so the policy team sees where guidance is unclear regardless of team."""
+    value = request.GET.get("granularity", Granularity.MONTH)
+    granularity = value if value in Granularity.values else Granularity.MONTH
+    overview = agreement_overview(granularity)
+    if "format" in request.GET:
+        table = request.GET.get("table", "heatmap")
+        if table == "heatmap":
+            columns = ["clause_id", "title", *[p.isoformat() for p in overview.periods], "pooled"]
+            rows = [
+                [row["clause_id"], row["title"], *[c["value"] for c in row["cells"]], row["pooled"]]
+                for row in overview.heatmap_rows
+            ]
+        elif table == "trend":
+            columns = ["period_start", "period_end", "n_raters", "n_units", "percent_agreement", "alpha"]
+            columns += ["alpha_low", "alpha_high", "ac1", "warnings"]
+            rows = [
+                [
+                    s.period_start.isoformat(),
+                    s.period_end.isoformat(),
+                    s.n_raters,
+                    s.n_units,
+                    s.percent_agreement,
+                    s.alpha,
+                    s.alpha_low,
+                    s.alpha_high,
+                    s.ac1,
+                    " ".join(s.warnings),
+                ]
+                for s in overview.trend
+            ]
+        else:
+            return JsonResponse({"table": ["Choose one of: heatmap, trend."]}, status=400)
+        exported = export_response(request, f"all-teams-{table}-{granularity}", columns, rows)
+        if exported is not None:
+            return exported
+    chart = _trend_chart(overview.trend, drift_thresholds()["team_alpha"])
+    chart["teams"] = [
+        {"label": series["team"], "data": [_clean(v) for v in series["alpha"]]} for series in overview.team_series
+    ]
+    return render(
+        request,
+        "quiz/analytics/agreement_overview.html",
+        {"overview": overview, "chart": chart, "granularity": granularity},
+    )
+
+
 @require_POST
 @role_required(*LEAD_ROLES)
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
@@ -193,27 +244,39 @@ ITEM_COLUMNS = ["scenario", "title", "gold", "answers", "facility", "discriminat
 @role_required(*STAFF_ROLES)
 def item_analysis_list(request: HttpRequest) -> HttpResponse:
     """Facility, discrimination and answer distribution for every answered scenario."""
-    items = item_analysis()
-    exported = export_response(request, "item-analysis", ITEM_COLUMNS, _item_rows(items))
-    return exported or render(request, "quiz/analytics/item_analysis.html", {"items": items})
+    analysis = item_analysis()
+    exported = export_response(request, "item-analysis", ITEM_COLUMNS, _item_rows(analysis.items))
+    return exported or render(
+        request,
+        "quiz/analytics/item_analysis.html",
+        {"items": analysis.items, "clause_titles": analysis.clause_titles},
+    )
+
+
+CONTESTED_COLUMNS = [*ITEM_COLUMNS, "reasons", "gold_answer", "rule", "draft", "draft_changes"]
 
 
 @role_required(*STAFF_ROLES)
 def contested_list(request: HttpRequest) -> HttpResponse:
     """Scenarios that split reviewers or that reviewers mostly answer against gold: where guidance
-    is unclear. Each links to the rule and clause that decide it, with the draft's gold beside it."""
-    items, draft, titles = contested_scenarios()
-    columns = [*ITEM_COLUMNS, "reasons", "rule", "draft_gold"]
+    is unclear. Each links to the rule and clause that decide it, with every part of the gold answer
+    that the newest draft would change beside it."""
+    analysis = contested_scenarios()
+    draft_label = analysis.draft.version if analysis.draft else ""
     rows = [
         [
             *base,
             "; ".join(item.reasons),
+            item.gold_text,
             item.gold.rule_id if item.gold else "",
-            item.draft_gold.clause_id or str(item.draft_gold.verdict) if item.draft_gold else "",
+            draft_label,
+            "; ".join(str(change) for change in item.draft_changes),
         ]
-        for base, item in zip(_item_rows(items), items, strict=True)
+        for base, item in zip(_item_rows(analysis.items), analysis.items, strict=True)
     ]
-    exported = export_response(request, "contested-scenarios", columns, rows)
+    exported = export_response(request, "contested-scenarios", CONTESTED_COLUMNS, rows)
     return exported or render(
-        request, "quiz/analytics/contested_list.html", {"items": items, "draft": draft, "clause_titles": titles}
+        request,
+        "quiz/analytics/contested_list.html",
+        {"items": analysis.items, "draft": analysis.draft, "clause_titles": analysis.clause_titles},
     )

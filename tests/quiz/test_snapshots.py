@@ -76,7 +76,9 @@ def test_running_the_command_again_keeps_ended_weeks_as_measured_and_raises_noth
         == first
     )
     assert DriftAlert.objects.count() == 2
-    assert "1 period(s) measured, 4 kept as measured, 0 alert(s) raised." in out.getvalue()
+    # The team's current week and the all-teams current week are measured again; 4 + 4 ended weeks are kept.
+    assert "Team North, by week: 1 period(s) measured, 0 alert(s) raised." in out.getvalue()
+    assert "Done: 0 round(s), 2 period(s) measured, 8 kept as measured, 0 alert(s) raised." in out.getvalue()
 
 
 def test_reviewer_snapshots_measure_each_reviewer_against_gold(history, second_trainee):
@@ -164,8 +166,19 @@ class TestContestedAndItems:
         assert data["rows"][0]["scenario"] == "SPLIT-1"
 
     def test_the_contested_list_runs_a_fixed_number_of_queries(self, policy_client, history, django_assert_num_queries):
-        # session, user, answers; for answers stored without their gold: versions and facts; published
-        # version, latest draft, scenarios; published version again, latest draft again (titles, banner);
-        # the engine's parse of the published version (cached per process after the first read)
-        with django_assert_num_queries(11):
+        # session, user, answers; for answers stored without their gold: versions and facts; the
+        # published and draft versions (one query); scenarios; the engine's parse of the published
+        # version (cached per process after the first read)
+        with django_assert_num_queries(8):
             policy_client.get(reverse("quiz:contested-list"))
+
+    def test_the_item_analysis_query_count_does_not_grow_with_the_answers(
+        self, policy_client, history, trainee, django_assert_num_queries
+    ):
+        policy_client.get(reverse("quiz:item-analysis"))  # warm the engine's parse of the published version
+        quiz = QuizFactory()
+        for _ in range(5):
+            answer(trainee, ScenarioFactory(), quiz, TODAY, "V4")
+        # session, user, answers, versions and facts for unscored answers, published and draft, scenarios
+        with django_assert_num_queries(7):
+            policy_client.get(reverse("quiz:item-analysis"))

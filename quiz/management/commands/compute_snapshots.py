@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Measure agreement and store it: every closed calibration round not yet measured, and for each "
         "team every week and month from its first answer to today (team alpha with its bootstrap "
         "interval, Fleiss' kappa, Gwet's AC1, percent agreement, per clause, pairwise kappa, and each "
-        "reviewer against gold). Periods that have ended and were measured before are kept as they were "
+        "reviewer against gold), and the same periods over every team together, overall and per clause, for the "
+        "policy team (skipped with --team). Periods that have ended and were measured before are kept as they were "
         "(pass --recompute to measure them again); the current period is measured again. Then raises a "
         "drift alert when a team's alpha or a reviewer's kappa against gold stayed under "
         'CONCORDANCE["DRIFT_THRESHOLDS"] for the configured number of windows in a row. Safe to run again.'
