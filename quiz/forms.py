@@ -12,6 +12,7 @@ from training.policy import Policy
 
 from .models.quizzes import Quiz
 from .scoring import DEFAULT_RUBRIC, RubricInvalid, rubric_from_dict
+from .services.attempts import RATIONALE_MAX_LENGTH
 
 CONFIDENCE_CHOICES = [("", "Not stated")] + [(str(n), f"{n}") for n in range(1, 6)]
 YES_NO = [("yes", "Yes, a report to NCMEC is due"), ("no", "No report to NCMEC is due")]
@@ -25,14 +26,21 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    clause_id = forms.ChoiceField(required=False, label="Clause")
+    clause_id = forms.ChoiceField(
+        required=False, label="Clause", widget=forms.Select(attrs={"aria-describedby": "clause-help"})
+    )
     action = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Enforcement action")
     report_to_ncmec = forms.ChoiceField(choices=YES_NO, required=False, widget=forms.RadioSelect, label="NCMEC report")
     report_route = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="Reporting route")
     confidence = forms.ChoiceField(
         choices=CONFIDENCE_CHOICES, required=False, label="Confidence (1 unsure – 5 certain)"
     )
-    rationale = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale (optional)")
+    rationale = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": RATIONALE_MAX_LENGTH}),
+        label="Rationale (optional)",
+        help_text=f"Why you chose this answer, in your own words; up to {RATIONALE_MAX_LENGTH} characters.",
+    )
 
     def __init__(self, *args: Any, policy: Policy, kind: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
