@@ -43,6 +43,11 @@ class TeamDashboard:
     pairwise_users: list[User]
     pairwise_rows: list[dict[str, Any]]
 
+    @property
+    def latest_measured(self) -> AgreementSnapshot | None:
+        """The newest period with shared answers (the current period is often still empty)."""
+        return next((s for s in reversed(self.trend) if s.n_units), None)
+
 
 def team_dashboard(team: Team, granularity: str = Granularity.WEEK) -> TeamDashboard:
     """Everything on a lead's dashboard for one team, from snapshots: four queries
@@ -151,6 +156,11 @@ class AgreementOverview:
     team_series: list[dict[str, Any]]
     unclear: list[dict[str, Any]]
     clause_titles: dict[str, str]
+
+    @property
+    def latest_measured(self) -> AgreementSnapshot | None:
+        """The newest period with shared answers (the current period is often still empty)."""
+        return next((s for s in reversed(self.trend) if s.n_units), None)
 
 
 def agreement_overview(granularity: str = Granularity.MONTH) -> AgreementOverview:

@@ -26,3 +26,10 @@ def percent(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def kappa_caveats(warnings) -> list[str]:
+    """The warnings that concern reading kappa and alpha (one dominant answer, no variation), to show
+    beside those figures rather than only in the list of cautions."""
+    return [w for w in warnings or () if "kappa and alpha" in w]

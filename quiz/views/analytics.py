@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
@@ -207,7 +208,7 @@ def agreement_overview_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quiz/analytics/agreement_overview.html",
-        {"overview": overview, "chart": chart, "granularity": granularity},
+        {"overview": overview, "chart": chart, "granularity": granularity, "today": timezone.localdate()},
     )
 
 

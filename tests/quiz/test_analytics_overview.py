@@ -183,3 +183,54 @@ class TestContestedDraftImpact:
     def test_with_nothing_contested_the_page_says_so(self, policy_client, published_policy):
         page = policy_client.get(reverse("quiz:contested-list")).content.decode()
         assert "No contested scenarios: every scenario answered by five or more reviewers" in page
+
+
+PREVALENCE = (
+    "One answer ('none') makes up 90% of ratings: kappa and alpha can be low while raw agreement is high; "
+    "read Gwet's AC1 beside them."
+)
+
+
+class TestReadingHelp:
+    def test_the_prevalence_caution_is_shown_beside_ac1_with_a_how_to_read_note(self, policy_client, db):
+        AgreementSnapshot.objects.create(
+            scope="all_period",
+            granularity="month",
+            period_start=dt.date(2026, 2, 1),
+            period_end=dt.date(2026, 2, 28),
+            alpha=0.1,
+            ac1=0.85,
+            n_units=12,
+            n_raters=4,
+            percent_agreement=0.9,
+            warnings=[PREVALENCE],
+            computed_at=timezone.now(),
+        )
+        page = policy_client.get(reverse("quiz:agreement-overview")).content.decode()
+        ac1_card = page.split('<div class="stat-label">Gwet\'s AC1</div>')[1].split("</div>")[0]
+        assert f'<span class="badge warn">read alpha with AC1</span> {PREVALENCE}'.replace("'", "&#x27;") in ac1_card
+        assert "<summary><strong>How to read these figures</strong></summary>" in page
+
+    def test_the_round_results_explain_how_to_read_alpha_and_ac1(self, lead_client, team, team_lead, published_policy):
+        from quiz.services.calibration import round_close, round_create
+
+        now = timezone.now()
+        calibration_round = round_create(
+            team=team,
+            title="Reading help",
+            created_by=team_lead,
+            opens_at=now - dt.timedelta(hours=2),
+            closes_at=now + dt.timedelta(days=1),
+            cohort=_two_members(team),
+            scenarios=[ScenarioFactory()],
+        )
+        round_close(calibration_round=calibration_round, closed_by=team_lead)
+        page = lead_client.get(reverse("quiz:round-detail", args=[calibration_round.pk])).content.decode()
+        assert "Gwet's AC1</strong>: agreement after chance too, but it stays stable when one answer dominates." in page
+
+
+def _two_members(team):
+    members = [UserFactory(), UserFactory()]
+    for user in members:
+        TeamMembershipFactory(team=team, user=user, kind=TeamMembership.Kind.MEMBER)
+    return members
