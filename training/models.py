@@ -1,7 +1,41 @@
+import functools
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
+
+
+class OrderedJSONField(models.JSONField):
+    """JSON that keeps the order of keys as written.
+
+    The policy document's mappings are ordered (facts, actions and routes appear in forms and
+    pages in the order the policy team wrote them). PostgreSQL's jsonb sorts keys; its plain
+    json type keeps the text as given, so PostgreSQL stores this field as json. We never query
+    inside the document, so nothing is lost.
+    """
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql":
+            return super().get_db_prep_value(value, connection, prepared)
+        from psycopg.types.json import Json
+
+        if not prepared:
+            value = self.get_prep_value(value)
+        # Sent as json, not jsonb: a jsonb parameter would be re-ordered before the cast.
+        return Json(value, dumps=functools.partial(json.dumps, cls=self.encoder))
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg already decodes the json type; jsonb and other backends hand over text.
+        if isinstance(value, dict | list):
+            return value
+        return super().from_db_value(value, expression, connection)
 
 
 class PolicyVersion(models.Model):
@@ -17,7 +51,7 @@ class PolicyVersion(models.Model):
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     effective_date = models.DateField()
-    document = models.JSONField(help_text="The encoded policy: clauses, facts, rules, interpretations.")
+    document = OrderedJSONField(help_text="The encoded policy: clauses, facts, rules, interpretations.")
     change_note = models.TextField(blank=True)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="drafts")
     created_by = models.ForeignKey(
