@@ -351,25 +351,9 @@ def _team_period_write(
             "computed_at": now,
         },
     )
-    by_clause: dict[str, dict[tuple[int, int], AnswerRow]] = defaultdict(dict)
-    for key, row in latest.items():
-        by_clause[row.gold_label][key] = row
-    AgreementSnapshot.objects.filter(
-        scope=AgreementSnapshot.Scope.CLAUSE_PERIOD, team=team, granularity=granularity, period_start=start
-    ).exclude(clause_id__in=list(by_clause)).delete()
-    for clause_id, clause_latest in sorted(by_clause.items()):
-        AgreementSnapshot.objects.update_or_create(
-            scope=AgreementSnapshot.Scope.CLAUSE_PERIOD,
-            team=team,
-            clause_id=clause_id,
-            granularity=granularity,
-            period_start=start,
-            defaults={
-                **agreement_figures(ratings_matrix(clause_latest), seed=seed),
-                "period_end": end,
-                "computed_at": now,
-            },
-        )
+    _clause_snapshots_write(
+        AgreementSnapshot.Scope.CLAUSE_PERIOD, team, granularity, start, end, latest, now, seed=seed
+    )
     by_user: dict[int, list[AnswerRow]] = defaultdict(list)
     for (user_id, _), row in latest.items():
         by_user[user_id].append(row)
@@ -440,16 +424,32 @@ def _all_teams_period_write(
         period_start=start,
         defaults={**agreement_figures(ratings_matrix(latest), seed=seed), "period_end": end, "computed_at": now},
     )
+    _clause_snapshots_write(
+        AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD, None, granularity, start, end, latest, now, seed=seed
+    )
+
+
+def _clause_snapshots_write(
+    scope: str,
+    team: Team | None,
+    granularity: str,
+    start: dt.date,
+    end: dt.date,
+    latest: dict[tuple[int, int], AnswerRow],
+    now: dt.datetime,
+    *,
+    seed: int,
+) -> None:
+    """One snapshot per clause of the gold answers in the period; clauses no longer seen are dropped."""
     by_clause: dict[str, dict[tuple[int, int], AnswerRow]] = defaultdict(dict)
     for key, row in latest.items():
         by_clause[row.gold_label][key] = row
-    AgreementSnapshot.objects.filter(
-        scope=AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD, granularity=granularity, period_start=start
-    ).exclude(clause_id__in=list(by_clause)).delete()
+    stale = AgreementSnapshot.objects.filter(scope=scope, team=team, granularity=granularity, period_start=start)
+    stale.exclude(clause_id__in=list(by_clause)).delete()
     for clause_id, clause_latest in sorted(by_clause.items()):
         AgreementSnapshot.objects.update_or_create(
-            scope=AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD,
-            team=None,
+            scope=scope,
+            team=team,
             clause_id=clause_id,
             granularity=granularity,
             period_start=start,
