@@ -89,27 +89,46 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+TREND_COLUMNS = (
+    "period_start",
+    "period_end",
+    "n_raters",
+    "n_units",
+    "percent_agreement",
+    "fleiss_kappa",
+    "alpha",
+    "alpha_low",
+    "alpha_high",
+    "ac1",
+    "warnings",
+)
+
+
+def _trend_table(snapshots: Any) -> tuple[list[str], list[list[Any]]]:
+    """Agreement snapshots over time as export columns and rows."""
+    rows = [
+        [
+            s.period_start.isoformat(),
+            s.period_end.isoformat(),
+            s.n_raters,
+            s.n_units,
+            s.percent_agreement,
+            s.fleiss_kappa,
+            s.alpha,
+            s.alpha_low,
+            s.alpha_high,
+            s.ac1,
+            " ".join(s.warnings),
+        ]
+        for s in snapshots
+    ]
+    return list(TREND_COLUMNS), rows
+
+
 def _dashboard_export(request: HttpRequest, dashboard: Any, table: str) -> HttpResponse | None:
     name = f"{dashboard.team.name}-{table}-{dashboard.granularity}".replace(" ", "-").lower()
     if table == "trend":
-        columns = ["period_start", "period_end", "n_raters", "n_units", "percent_agreement", "fleiss_kappa", "alpha"]
-        columns += ["alpha_low", "alpha_high", "ac1", "warnings"]
-        rows = [
-            [
-                s.period_start.isoformat(),
-                s.period_end.isoformat(),
-                s.n_raters,
-                s.n_units,
-                s.percent_agreement,
-                s.fleiss_kappa,
-                s.alpha,
-                s.alpha_low,
-                s.alpha_high,
-                s.ac1,
-                " ".join(s.warnings),
-            ]
-            for s in dashboard.trend
-        ]
+        columns, rows = _trend_table(dashboard.trend)
     elif table == "heatmap":
         columns = ["clause_id"] + [p.isoformat() for p in dashboard.heatmap_periods]
         rows = [[row["clause_id"]] + [cell["value"] for cell in row["cells"]] for row in dashboard.heatmap_rows]
@@ -179,23 +198,7 @@ def agreement_overview_view(request: HttpRequest) -> HttpResponse:
                 for row in overview.heatmap_rows
             ]
         elif table == "trend":
-            columns = ["period_start", "period_end", "n_raters", "n_units", "percent_agreement", "alpha"]
-            columns += ["alpha_low", "alpha_high", "ac1", "warnings"]
-            rows = [
-                [
-                    s.period_start.isoformat(),
-                    s.period_end.isoformat(),
-                    s.n_raters,
-                    s.n_units,
-                    s.percent_agreement,
-                    s.alpha,
-                    s.alpha_low,
-                    s.alpha_high,
-                    s.ac1,
-                    " ".join(s.warnings),
-                ]
-                for s in overview.trend
-            ]
+            columns, rows = _trend_table(overview.trend)
         else:
             return JsonResponse({"table": ["Choose one of: heatmap, trend."]}, status=400)
         exported = export_response(request, f"all-teams-{table}-{granularity}", columns, rows)
