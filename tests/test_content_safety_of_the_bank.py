@@ -204,3 +204,60 @@ def test_every_text_the_demo_loads_passes_the_content_guard_and_the_link_and_han
     offenders += [f"{where}: handle {handle}" for where, text in texts for handle in unfictional_handles(text)]
     assert len(texts) > 100
     assert offenders == [], "\n".join(offenders)
+
+
+# --- No giveaways ----------------------------------------------------------------------------------
+
+# Trainees read a scenario's title and text before they answer, so neither may state or hint the
+# verdict, the clause, the rule, the enforcement action or the reporting route. Case-insensitive.
+GIVEAWAY_PATTERNS = (
+    r"\b[VBP][1-8]\b",  # clause ids
+    r"this clause",
+    r"the clause",
+    r"falls? under",
+    r"under review",
+    r"is enough",
+    r"decides?\b",
+    r"what matters",
+    r"no defen[cs]e",
+    r"lenient",
+    r"permanent(ly)? suspen",
+    r"temporary lock",
+    r"NCMEC",
+    r"INHOPE",
+    r"CyberTipline",
+    r"law enforcement",
+    r"report form",
+    r"in-product form",
+    r"is permitted",
+    r"not permitted",
+    r"permissible",
+    r"violates",
+    r"still violat",
+    r"violating content",
+    r"is a violation",
+    r"exception",
+    r"is covered",
+    r"counts? as",
+    r"count in the same way",
+    r"does not change the outcome",
+    r"does not apply",
+    r"does not matter",
+    r"prohibited",
+    r"first offence",
+    r"is (the|a) behaviour",
+    r"loses its protection",
+    r"is reportable",
+)
+
+
+def test_no_scenario_title_or_text_gives_the_answer_away():
+    patterns = [re.compile(pattern, re.IGNORECASE) for pattern in GIVEAWAY_PATTERNS]
+    offenders = [
+        f"{entry.key} {field}: {match.group(0)!r}"
+        for entry in BANK
+        for field, text in _texts_of(entry).items()
+        for pattern in patterns
+        for match in pattern.finditer(text)
+    ]
+    assert offenders == [], "\n".join(offenders)
