@@ -35,3 +35,35 @@ def test_logging_in_sends_the_user_home(anonymous_client, trainee):
     response = anonymous_client.post(reverse("login"), {"username": "tara", "password": "pw-for-tests-only"})
 
     assert response.url == reverse("home")
+
+
+def test_a_user_changes_their_password(trainee_client, trainee):
+    response = trainee_client.post(
+        "/password/",
+        {
+            "old_password": "pw-for-tests-only",
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    )
+
+    trainee.refresh_from_db()
+    assert response.url == "/password/done/"
+    assert trainee.check_password("a-new-long-passphrase")
+
+
+def test_a_wrong_old_password_is_a_form_error_and_changes_nothing(trainee_client, trainee):
+    response = trainee_client.post(
+        "/password/",
+        {"old_password": "wrong", "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+    )
+
+    trainee.refresh_from_db()
+    assert response.context["form"].errors["old_password"] == [
+        "Your old password was entered incorrectly. Please enter it again."
+    ]
+    assert trainee.check_password("pw-for-tests-only")
+
+
+def test_anonymous_users_must_log_in_to_change_a_password(anonymous_client):
+    assert anonymous_client.get("/password/").url == "/login/?next=/password/"
