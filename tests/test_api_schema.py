@@ -1,6 +1,6 @@
 """The OpenAPI schema: generated without warnings, served only to signed-in users, and true to
 the API. Schemathesis drives every GET operation of the schema through the Django WSGI app, as a
-policy-team member and as a trainee, against real objects made by factories.
+policy-team member, a team lead and a trainee, against real objects made by factories.
 
 Path ids are drawn from the generated integers and from the ids of the objects created for the
 test (REAL_IDS), so the fuzzing reaches the code behind a found object, not only the 404 path.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import schemathesis
@@ -25,9 +26,10 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from quiz.services.attempts import answer_record, attempt_start
+from quiz.services.attempts import answer_record, attempt_start, attempt_submit
 from quiz.services.calibration import round_answer_submit, round_close, round_create
-from tests.quiz.factories import QuizFactory, quiz_bank
+from tests.accounts.factories import UserFactory
+from tests.quiz.factories import AnswerFactory, AttemptFactory, QuizFactory, quiz_bank
 from tests.training.factories import PolicyVersionFactory
 
 # --- Generation and serving ----------------------------------------------------------------------
@@ -176,7 +178,7 @@ FUZZ_SETTINGS = settings(
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("api_world", "wsgi_connections_kept")
-@pytest.mark.parametrize("persona", ["policy_member", "trainee"])
+@pytest.mark.parametrize("persona", ["policy_member", "team_lead", "trainee"])
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_no_get_operation_answers_with_a_server_error(case, persona, request):
@@ -185,26 +187,10 @@ def test_no_get_operation_answers_with_a_server_error(case, persona, request):
     case.validate_response(response, checks=[not_a_server_error])
 
 
-# Operations whose responses do not match their schema today: each is pinned by a strict xfail
-# test below, and left out of the conformance fuzzing until the schema or the view is fixed.
-SCHEMA_BUGS = {
-    "/api/contested/": "documented as an object (responses=dict) but returns a list",
-    "/api/policy/": "PolicyVersion.published_by is null when nobody is recorded, but not declared nullable",
-    "/api/policy/versions/": "PolicyVersionSummary.published_by is null but not declared nullable",
-    "/api/policy/versions/{id}/": "PolicyVersion.published_by is null but not declared nullable",
-    "/api/policy-team/scenarios/": "PolicyTeamScenario.author, reviewer and supersedes are null but not nullable",
-    "/api/policy-team/scenarios/{id}/": "PolicyTeamScenario.author, reviewer and supersedes are null",
-    "/api/rounds/": "Round.closed_at is null for an open round but not declared nullable",
-    "/api/rounds/{id}/": "Round.closed_at is null for an open round but not declared nullable",
-    "/api/rounds/{id}/answers/": "for leads and staff it returns the distribution, not the documented RoundAnswer list",
-}
-conforming = schema.exclude(path=list(SCHEMA_BUGS))
-
-
 @pytest.mark.django_db
 @pytest.mark.usefixtures("api_world", "wsgi_connections_kept")
-@pytest.mark.parametrize("persona", ["policy_member", "trainee"])
-@conforming.parametrize()
+@pytest.mark.parametrize("persona", ["policy_member", "team_lead", "trainee"])
+@schema.parametrize()
 @FUZZ_SETTINGS
 def test_every_get_response_matches_its_schema(case, persona, request):
     response = case.call(cookies=_session_cookie(request.getfixturevalue(persona)))
@@ -212,44 +198,41 @@ def test_every_get_response_matches_its_schema(case, persona, request):
     case.validate_response(response, checks=[response_schema_conformance])
 
 
-def _conforms(path: str, user, **path_parameters) -> None:
+def _conforms(path: str, user, **path_parameters) -> Any:
+    """GET the operation as `user`, check the response against the schema, return its body."""
     case = schema[path]["GET"].Case(path_parameters=path_parameters or None)
     response = case.call(cookies=_session_cookie(user))
     assert response.status_code == 200, response.text
     case.validate_response(response, checks=[response_schema_conformance])
+    return response.json()
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("wsgi_connections_kept")
-@pytest.mark.xfail(strict=True, reason=SCHEMA_BUGS["/api/contested/"])
 def test_the_contested_list_matches_its_schema(api_world, policy_member):
     _conforms("/api/contested/", policy_member)
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("wsgi_connections_kept")
-@pytest.mark.xfail(strict=True, reason=SCHEMA_BUGS["/api/policy/"])
 def test_the_published_policy_matches_its_schema(api_world, trainee):
     _conforms("/api/policy/", trainee)
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("wsgi_connections_kept")
-@pytest.mark.xfail(strict=True, reason=SCHEMA_BUGS["/api/policy-team/scenarios/{id}/"])
 def test_a_policy_team_scenario_matches_its_schema(api_world, policy_member):
     _conforms("/api/policy-team/scenarios/{id}/", policy_member, id=api_world.bank[0].pk)
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("wsgi_connections_kept")
-@pytest.mark.xfail(strict=True, reason=SCHEMA_BUGS["/api/rounds/{id}/"])
 def test_an_open_round_matches_its_schema(api_world, trainee):
     _conforms("/api/rounds/{id}/", trainee, id=api_world.open_round.pk)
 
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("wsgi_connections_kept")
-@pytest.mark.xfail(strict=True, reason=SCHEMA_BUGS["/api/rounds/{id}/answers/"])
 def test_a_closed_rounds_answers_match_their_schema_for_a_lead(api_world, team_lead):
     _conforms("/api/rounds/{id}/answers/", team_lead, id=api_world.closed_round.pk)
 
@@ -258,3 +241,45 @@ def test_a_closed_rounds_answers_match_their_schema_for_a_lead(api_world, team_l
 @pytest.mark.usefixtures("wsgi_connections_kept")
 def test_a_reviewers_own_round_answers_match_their_schema(api_world, trainee):
     _conforms("/api/rounds/{id}/answers/", trainee, id=api_world.closed_round.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connections_kept")
+def test_a_contested_scenario_matches_its_schema(api_world, policy_member):
+    # Six reviewers split three to three on one scenario: it is contested.
+    quiz = QuizFactory(title="Split practice")
+    for index in range(6):
+        AnswerFactory(
+            attempt=AttemptFactory(user=UserFactory(), quiz=quiz, status="submitted"),
+            scenario=api_world.bank[1],
+            verdict="violating",
+            clause_id="V4" if index % 2 else "V3",
+        )
+    contested = _conforms("/api/contested/", policy_member)
+
+    assert [item["scenario"] for item in contested] == [api_world.bank[1].key]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connections_kept")
+def test_a_closed_rounds_figures_match_their_schema(api_world, team_lead):
+    _conforms("/api/rounds/{id}/figures/", team_lead, id=api_world.closed_round.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connections_kept")
+def test_a_teams_trend_matches_its_schema(api_world, team_lead, team):
+    _conforms("/api/teams/{id}/trend/", team_lead, id=team.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connections_kept")
+def test_an_attempt_in_progress_matches_its_schema(api_world, trainee):
+    _conforms("/api/attempts/{id}/", trainee, id=api_world.attempt.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("wsgi_connections_kept")
+def test_a_submitted_attempts_results_match_their_schema(api_world, trainee):
+    attempt_submit(attempt=api_world.attempt, user=trainee)
+    _conforms("/api/attempts/{id}/results/", trainee, id=api_world.attempt.pk)

@@ -1,6 +1,7 @@
 """REST API for calibration rounds and agreement figures. Thin: validate, call a service or a
-selector, serialize. Blindness: a reviewer only ever reads their own answers; the distribution and
-the figures are served only once the round is closed."""
+selector, serialize. Blindness: a reviewer only ever reads their own answers; every reviewer's
+answers (for the team's leads and the policy team), the distribution and the figures are served
+only once the round is closed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +21,8 @@ from accounts.models import Role, Team, User
 from quiz.models import AgreementSnapshot, Granularity
 from quiz.selectors.analytics import contested_scenarios
 from quiz.selectors.calibration import (
-    reviewer_round_answers,
+    is_staff_reader,
+    round_answers,
     round_distribution,
     round_for_user_get,
     round_is_managed_by,
@@ -38,6 +40,8 @@ from quiz.services.calibration import (
 )
 
 ALL_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)
+# What round_state returns.
+ROUND_STATES = ("scheduled", "open", "overdue", "closed", "cancelled")
 
 
 def _finite(value: float) -> float | None:
@@ -55,12 +59,13 @@ class RoundSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(read_only=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null until a lead closes it.")
     state = serializers.SerializerMethodField()
     cohort = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
     scenarios = serializers.PrimaryKeyRelatedField(queryset=answerable_scenarios(), many=True, required=False)
     auto_count = serializers.IntegerField(required=False, min_value=1, max_value=50, write_only=True)
 
+    @extend_schema_field(serializers.ChoiceField(choices=ROUND_STATES))
     def get_state(self, obj: Any) -> str:
         return round_state(obj)
 
@@ -126,8 +131,8 @@ class RoundCloseApi(APIView):
         return Response(RoundSerializer(calibration_round).data)
 
 
-class RoundAnswerSerializer(serializers.Serializer):
-    """A reviewer's own answer. Nothing about gold or scoring is in it."""
+class RoundAnswerInputSerializer(serializers.Serializer):
+    """A reviewer's own answer to one scenario of the round."""
 
     scenario = serializers.IntegerField()
     verdict = serializers.CharField(allow_blank=True, required=False, default="")
@@ -139,52 +144,125 @@ class RoundAnswerSerializer(serializers.Serializer):
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class RoundAnswerSerializer(serializers.Serializer):
+    """An answer given in a round, with who gave it. Nothing about gold or scoring is in it."""
+
+    reviewer = serializers.CharField(source="attempt.user.username", help_text="The reviewer's username.")
+    scenario = serializers.IntegerField(source="scenario_id")
+    verdict = serializers.CharField()
+    clause_id = serializers.CharField()
+    action = serializers.CharField()
+    report_to_ncmec = serializers.BooleanField(allow_null=True)
+    report_route = serializers.CharField()
+    confidence = serializers.IntegerField(allow_null=True)
+    rationale = serializers.CharField()
+    answered_at = serializers.DateTimeField()
+
+
 class RoundAnswersApi(APIView):
-    """GET: a reviewer reads their own answers; a lead reads the distribution once the round is
-    closed. POST: a reviewer in the cohort submits their own answer."""
+    """GET: the round's answers. A reviewer in the cohort reads only their own, at any time; the
+    team's leads and the policy team read every reviewer's, once the round is closed.
+    POST: a reviewer in the cohort submits their own answer."""
 
     permission_classes = [has_role(*ALL_ROLES)]
 
-    @extend_schema(responses=RoundAnswerSerializer(many=True))
+    @extend_schema(
+        responses=RoundAnswerSerializer(many=True),
+        description="A reviewer's own answers; every reviewer's for the team's leads and the policy team, "
+        "once the round is closed (403 before). Ordered by reviewer, then the round's order.",
+    )
     def get(self, request: Request, pk: int) -> Response:
         calibration_round = round_for_user_get(request.user, pk)
         if calibration_round.cohort.filter(pk=request.user.pk).exists():
-            answers = reviewer_round_answers(calibration_round, request.user).values()
-            return Response(
-                [
-                    {
-                        "scenario": a.scenario_id,
-                        "verdict": a.verdict,
-                        "clause_id": a.clause_id,
-                        "action": a.action,
-                        "report_to_ncmec": a.report_to_ncmec,
-                        "report_route": a.report_route,
-                        "confidence": a.confidence,
-                        "rationale": a.rationale,
-                    }
-                    for a in sorted(answers, key=lambda a: a.scenario_id)
-                ]
-            )
-        if calibration_round.closed_at is None:
+            answers = round_answers(calibration_round, reviewer=request.user)
+        elif not (is_staff_reader(request.user) or round_is_managed_by(calibration_round, request.user)):
+            raise PermissionDenied("Only the team's leads and the policy team read a round's answers.")
+        elif calibration_round.closed_at is None:
             raise PermissionDenied("Answers stay blind until the round is closed.")
-        return Response(round_distribution(calibration_round))
+        else:
+            answers = round_answers(calibration_round)
+        return Response(RoundAnswerSerializer(answers, many=True).data)
 
-    @extend_schema(request=RoundAnswerSerializer, responses={201: RoundAnswerSerializer})
+    @extend_schema(request=RoundAnswerInputSerializer, responses={201: RoundAnswerSerializer})
     def post(self, request: Request, pk: int) -> Response:
         calibration_round = round_for_user_get(request.user, pk)
         if not calibration_round.cohort.filter(pk=request.user.pk).exists():
             raise PermissionDenied("Only reviewers in the round's cohort answer it.")
-        serializer = RoundAnswerSerializer(data=request.data)
+        serializer = RoundAnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         item = calibration_round.items.select_related("scenario").filter(scenario_id=data.pop("scenario")).first()
         if item is None:
             return Response({"scenario": ["That scenario is not in this round."]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            round_answer_submit(calibration_round=calibration_round, user=request.user, scenario=item.scenario, **data)
+            answer = round_answer_submit(
+                calibration_round=calibration_round, user=request.user, scenario=item.scenario, **data
+            )
         except RoundError as error:
             return _bad_request(error)
-        return Response({"scenario": item.scenario_id, **data}, status=status.HTTP_201_CREATED)
+        answer.attempt.user = request.user
+        return Response(RoundAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementFiguresSerializer(serializers.Serializer):
+    """A stored agreement measurement. A statistic is null when it cannot be computed."""
+
+    n_raters = serializers.IntegerField()
+    n_units = serializers.IntegerField()
+    percent_agreement = serializers.FloatField(allow_null=True)
+    fleiss_kappa = serializers.FloatField(allow_null=True)
+    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (nominal).")
+    alpha_low = serializers.FloatField(allow_null=True, help_text="Lower end of the bootstrap interval of alpha.")
+    alpha_high = serializers.FloatField(allow_null=True, help_text="Upper end of the bootstrap interval of alpha.")
+    ac1 = serializers.FloatField(allow_null=True, help_text="Gwet's AC1.")
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="Caveats for reading the figures.")
+
+
+class PeriodFiguresSerializer(AgreementFiguresSerializer):
+    period_start = serializers.DateField()
+    period_end = serializers.DateField(help_text="Last day of the period, inclusive.")
+
+
+class ScenarioDistributionSerializer(serializers.Serializer):
+    scenario = serializers.IntegerField(help_text="The scenario's id.")
+    key = serializers.CharField(help_text="The scenario's key.")
+    distribution = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='How many reviewers chose each decision: a clause id, or "none" for no clause.',
+    )
+
+
+class RoundFiguresSerializer(AgreementFiguresSerializer):
+    scenarios = ScenarioDistributionSerializer(
+        many=True, help_text="Per scenario, in the round's order: the answer counts, without names."
+    )
+
+
+class TeamTrendSerializer(serializers.Serializer):
+    team = serializers.CharField(help_text="The team's name.")
+    granularity = serializers.ChoiceField(choices=Granularity.choices)
+    periods = PeriodFiguresSerializer(many=True)
+
+
+class DraftChangeSerializer(serializers.Serializer):
+    part = serializers.CharField(help_text="The part of the gold answer: verdict, clause_id, action, ...")
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ContestedScenarioSerializer(serializers.Serializer):
+    scenario = serializers.CharField(help_text="The scenario's key.")
+    title = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the scenario is contested.")
+    gold = serializers.CharField(help_text="The gold decision label under the published policy.")
+    rule_id = serializers.CharField(allow_null=True, help_text="The deciding rule of the gold answer.")
+    draft = serializers.CharField(allow_null=True, help_text="The newest draft policy version, if any.")
+    draft_gold = serializers.CharField(allow_null=True, help_text="The gold decision under that draft.")
+    draft_changes = DraftChangeSerializer(many=True, help_text="Every part of the gold answer the draft changes.")
+    answers = serializers.IntegerField(help_text="How many answers the figures rest on.")
+    agreement = serializers.FloatField(allow_null=True)
+    facility = serializers.FloatField(allow_null=True, help_text="Share of answers that match gold.")
+    distribution = serializers.DictField(child=serializers.IntegerField())
 
 
 SNAPSHOT_FIELDS = (
@@ -200,17 +278,13 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _snapshot_data(snapshot: AgreementSnapshot) -> dict[str, Any]:
-    data = {name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS}
-    if snapshot.period_start:
-        data.update(period_start=snapshot.period_start, period_end=snapshot.period_end)
-    return data
-
-
 class RoundFiguresApi(APIView):
     permission_classes = [has_role(*ALL_ROLES)]
 
-    @extend_schema(responses=dict)
+    @extend_schema(
+        responses=RoundFiguresSerializer,
+        description="The round's agreement and each scenario's answer distribution, once it is closed (403 before).",
+    )
     def get(self, request: Request, pk: int) -> Response:
         calibration_round = round_for_user_get(request.user, pk)
         if calibration_round.closed_at is None:
@@ -220,13 +294,18 @@ class RoundFiguresApi(APIView):
         ).first()
         if snapshot is None:
             raise Http404("This round has not been measured yet.")
-        return Response(_snapshot_data(snapshot))
+        figures = {name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS}
+        figures["scenarios"] = round_distribution(calibration_round)
+        return Response(RoundFiguresSerializer(figures).data)
 
 
 class TeamTrendApi(APIView):
     permission_classes = [has_role(*LEAD_ROLES)]
 
-    @extend_schema(responses=dict)
+    @extend_schema(
+        parameters=[OpenApiParameter("granularity", str, enum=Granularity.values, default=Granularity.WEEK)],
+        responses=TeamTrendSerializer,
+    )
     def get(self, request: Request, pk: int) -> Response:
         team = team_for_lead_get(request.user, pk)
         granularity = request.query_params.get("granularity", Granularity.WEEK)
@@ -235,37 +314,37 @@ class TeamTrendApi(APIView):
         snapshots = AgreementSnapshot.objects.filter(
             scope=AgreementSnapshot.Scope.TEAM_PERIOD, team=team, granularity=granularity
         ).order_by("period_start")
-        return Response(
-            {"team": team.name, "granularity": granularity, "periods": [_snapshot_data(s) for s in snapshots]}
-        )
+        trend = {"team": team.name, "granularity": granularity, "periods": snapshots}
+        return Response(TeamTrendSerializer(trend).data)
 
 
 class ContestedApi(APIView):
     permission_classes = [has_role(*STAFF_ROLES)]
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=ContestedScenarioSerializer(many=True))
     def get(self, request: Request) -> Response:
         analysis = contested_scenarios()
         return Response(
-            [
-                {
-                    "scenario": item.scenario.key,
-                    "title": item.scenario.title,
-                    "reasons": item.reasons,
-                    "gold": item.gold_label,
-                    "rule_id": item.gold.rule_id if item.gold else None,
-                    "draft": analysis.draft.version if analysis.draft else None,
-                    "draft_gold": (item.draft_gold.clause_id or str(item.draft_gold.verdict))
-                    if item.draft_gold
-                    else None,
-                    "draft_changes": [
-                        {"part": c.part, "before": c.before, "after": c.after} for c in item.draft_changes
-                    ],
-                    "answers": item.stats.n_answers,
-                    "agreement": _finite(item.stats.agreement),
-                    "facility": _finite(item.stats.facility),
-                    "distribution": dict(item.stats.distribution),
-                }
-                for item in analysis.items
-            ]
+            ContestedScenarioSerializer(
+                [
+                    {
+                        "scenario": item.scenario.key,
+                        "title": item.scenario.title,
+                        "reasons": item.reasons,
+                        "gold": item.gold_label,
+                        "rule_id": item.gold.rule_id if item.gold else None,
+                        "draft": analysis.draft.version if analysis.draft else None,
+                        "draft_gold": (item.draft_gold.clause_id or str(item.draft_gold.verdict))
+                        if item.draft_gold
+                        else None,
+                        "draft_changes": item.draft_changes,
+                        "answers": item.stats.n_answers,
+                        "agreement": _finite(item.stats.agreement),
+                        "facility": _finite(item.stats.facility),
+                        "distribution": dict(item.stats.distribution),
+                    }
+                    for item in analysis.items
+                ],
+                many=True,
+            ).data
         )

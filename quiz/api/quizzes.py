@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,7 +68,30 @@ class GivenSerializer(serializers.ModelSerializer):
         ]
 
 
+class ExpectedSerializer(serializers.Serializer):
+    """The engine's answer an answer was scored against."""
+
+    verdict = serializers.CharField()
+    clause_id = serializers.CharField(help_text="Empty when no clause applies.")
+    action = serializers.CharField()
+    report_to_ncmec = serializers.BooleanField()
+    report_route = serializers.CharField()
+    rule_id = serializers.CharField()
+    explanation = serializers.CharField()
+
+
+class PartResultSerializer(serializers.Serializer):
+    given = serializers.JSONField()
+    expected = serializers.JSONField()
+    correct = serializers.BooleanField()
+    points = serializers.FloatField()
+    max_points = serializers.FloatField()
+
+
 class FeedbackSerializer(serializers.ModelSerializer):
+    expected = ExpectedSerializer()
+    part_results = serializers.DictField(child=PartResultSerializer(), help_text="Per scored part of the answer.")
+
     class Meta:
         model = Answer
         fields = ["expected", "points", "max_points", "part_results", "is_correct", "is_critical_miss"]
@@ -82,14 +105,72 @@ class ScenarioPublicSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "text", "kind", "difficulty"]
 
 
+class AttemptItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    scenario = ScenarioPublicSerializer()
+    answer = GivenSerializer(allow_null=True, help_text="Null until the item is answered.")
+    feedback = FeedbackSerializer(
+        allow_null=True,
+        help_text="The gold answer and the score: in practice once the item is answered, otherwise once the "
+        "attempt is over; null before.",
+    )
+
+
+class AttemptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=Quiz.Mode.choices)
+    status = serializers.CharField(help_text="in_progress, submitted or expired.")
+    policy_version = serializers.CharField(help_text="The policy version the attempt is scored under.")
+    started_at = serializers.DateTimeField()
+    deadline_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    answered = serializers.IntegerField()
+    total = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True, help_text="Share of available points, 0 to 1; null while open.")
+    critical_misses = serializers.IntegerField(allow_null=True, help_text="Null while the attempt is open.")
+    passed = serializers.BooleanField(allow_null=True, help_text="Null while open; set only for assessments.")
+    items = AttemptItemSerializer(many=True)
+
+
+class ClauseResultSerializer(serializers.Serializer):
+    clause = serializers.CharField(help_text="The expected clause, or the label for no clause.")
+    items = serializers.IntegerField()
+    correct = serializers.IntegerField()
+    points = serializers.FloatField()
+    max_points = serializers.FloatField()
+
+
+class AttemptResultsSerializer(AttemptSerializer):
+    user = serializers.CharField(help_text="The username of whoever took the attempt.")
+    by_clause = ClauseResultSerializer(many=True)
+
+
+class QuizListItemSerializer(QuizSerializer):
+    assigned = serializers.BooleanField(help_text="Assigned to the trainee or their team, not only open to all.")
+
+    class Meta(QuizSerializer.Meta):
+        fields = [*QuizSerializer.Meta.fields, "assigned"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assignment
+        fields = ["id", "quiz", "trainee", "team", "due_at"]
+        read_only_fields = fields
+
+
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+
+
 def _item_payload(item: AttemptItem, attempt: Attempt) -> dict[str, Any]:
     answer = item.answer
     gold_visible = answer is not None and (attempt.mode in FINAL_ANSWER_MODES or not attempt.is_open)
     return {
         "position": item.position,
-        "scenario": ScenarioPublicSerializer(item.scenario).data,
-        "answer": GivenSerializer(answer).data if answer else None,
-        "feedback": FeedbackSerializer(answer).data if gold_visible else None,
+        "scenario": item.scenario,
+        "answer": answer,
+        "feedback": answer if gold_visible else None,
     }
 
 
@@ -125,7 +206,7 @@ def _error(error: QuizError) -> Response:
 class QuizListApi(APIView):
     permission_classes = [TRAINEES]
 
-    @extend_schema(responses=QuizSerializer(many=True))
+    @extend_schema(responses=QuizListItemSerializer(many=True))
     def get(self, request: Request) -> Response:
         quizzes = quizzes_available_to(request.user).order_by("title")
         assigned = set(
@@ -133,7 +214,9 @@ class QuizListApi(APIView):
                 "quiz_id", flat=True
             )
         )
-        return Response([{**QuizSerializer(quiz).data, "assigned": quiz.pk in assigned} for quiz in quizzes])
+        for quiz in quizzes:
+            quiz.assigned = quiz.pk in assigned
+        return Response(QuizListItemSerializer(quizzes, many=True).data)
 
 
 class AttemptStartApi(APIView):
@@ -142,7 +225,7 @@ class AttemptStartApi(APIView):
     class AttemptStartInputSerializer(serializers.Serializer):
         quiz = serializers.IntegerField()
 
-    @extend_schema(request=AttemptStartInputSerializer, responses={201: dict})
+    @extend_schema(request=AttemptStartInputSerializer, responses={201: AttemptSerializer})
     def post(self, request: Request) -> Response:
         data = self.AttemptStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -151,16 +234,16 @@ class AttemptStartApi(APIView):
             attempt = attempt_start(user=request.user, quiz=quiz)
         except QuizError as error:
             return _error(error)
-        return Response(_attempt_payload(attempt), status=status.HTTP_201_CREATED)
+        return Response(AttemptSerializer(_attempt_payload(attempt)).data, status=status.HTTP_201_CREATED)
 
 
 class AttemptDetailApi(APIView):
     permission_classes = [TRAINEES]
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=AttemptSerializer)
     def get(self, request: Request, pk: int) -> Response:
         attempt = attempt_expire_if_due(attempt=attempt_get_for_owner(user=request.user, pk=pk))
-        return Response(_attempt_payload(attempt))
+        return Response(AttemptSerializer(_attempt_payload(attempt)).data)
 
 
 class AnswerApi(APIView):
@@ -176,7 +259,7 @@ class AnswerApi(APIView):
         confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
         rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=AnswerInputSerializer, responses={201: dict})
+    @extend_schema(request=AnswerInputSerializer, responses={201: AttemptItemSerializer, 409: DETAIL})
     def post(self, request: Request, pk: int) -> Response:
         attempt = attempt_get_for_owner(user=request.user, pk=pk)
         data = self.AnswerInputSerializer(data=request.data)
@@ -197,23 +280,23 @@ class AnswerApi(APIView):
             return _error(error)
         attempt.refresh_from_db()
         item.answer = answer
-        return Response(_item_payload(item, attempt), status=status.HTTP_201_CREATED)
+        return Response(AttemptItemSerializer(_item_payload(item, attempt)).data, status=status.HTTP_201_CREATED)
 
 
 class SubmitApi(APIView):
     permission_classes = [TRAINEES]
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(request=None, responses=AttemptSerializer)
     def post(self, request: Request, pk: int) -> Response:
         attempt = attempt_get_for_owner(user=request.user, pk=pk)
         attempt = attempt_submit(attempt=attempt, user=request.user)
-        return Response(_attempt_payload(attempt))
+        return Response(AttemptSerializer(_attempt_payload(attempt)).data)
 
 
 class ResultsApi(APIView):
     permission_classes = [VIEWERS]
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses={200: AttemptResultsSerializer, 409: DETAIL})
     def get(self, request: Request, pk: int) -> Response:
         attempt = attempt_expire_if_due(attempt=attempt_get_for_viewer(user=request.user, pk=pk))
         if attempt.is_open:
@@ -221,7 +304,7 @@ class ResultsApi(APIView):
         payload = _attempt_payload(attempt)
         payload["by_clause"] = clause_breakdown(Answer.objects.filter(attempt=attempt))
         payload["user"] = attempt.user.username
-        return Response(payload)
+        return Response(AttemptResultsSerializer(payload).data)
 
 
 class AssignmentCreateApi(APIView):
@@ -233,7 +316,7 @@ class AssignmentCreateApi(APIView):
         trainee = serializers.IntegerField(required=False, allow_null=True, default=None)
         team = serializers.IntegerField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=AssignmentInputSerializer, responses={201: dict})
+    @extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer})
     def post(self, request: Request) -> Response:
         data = self.AssignmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -253,13 +336,4 @@ class AssignmentCreateApi(APIView):
             )
         except QuizError as error:
             return _error(error)
-        return Response(
-            {
-                "id": assignment.pk,
-                "quiz": quiz.pk,
-                "trainee": assignment.trainee_id,
-                "team": assignment.team_id,
-                "due_at": assignment.due_at,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,6 +113,22 @@ def reviewer_round_answers(calibration_round: CalibrationRound, user: User) -> d
     }
 
 
+def round_answers(calibration_round: CalibrationRound, *, reviewer: User | None = None) -> list[Answer]:
+    """The answers given in the round (only `reviewer`'s when given), by reviewer username and then
+    in the round's order, each with its reviewer. One query. Who may read them is the caller's rule."""
+    position = RoundItem.objects.filter(
+        calibration_round=OuterRef("attempt__calibration_round"), scenario=OuterRef("scenario")
+    ).values("position")[:1]
+    answers = Answer.objects.filter(attempt__calibration_round=calibration_round)
+    if reviewer is not None:
+        answers = answers.filter(attempt__user=reviewer)
+    return list(
+        answers.select_related("attempt__user")
+        .annotate(position=Subquery(position))
+        .order_by("attempt__user__username", "position", "scenario_id")
+    )
+
+
 @dataclass
 class RoundScenarioResult:
     item: RoundItem
@@ -193,7 +209,8 @@ def round_results(calibration_round: CalibrationRound) -> RoundResults:
 
 
 def round_distribution(calibration_round: CalibrationRound) -> list[dict[str, Any]]:
-    """Per scenario: the answer counts (no names), for the API after close."""
+    """Per scenario, in the round's order: the answer counts by decision label (no names), once
+    the round is closed."""
     if calibration_round.closed_at is None:
         raise Http404("Results are shown once the round is closed.")
     counts: dict[int, Counter[str]] = {}
@@ -202,7 +219,11 @@ def round_distribution(calibration_round: CalibrationRound) -> list[dict[str, An
     ).values_list("scenario_id", "verdict", "clause_id"):
         counts.setdefault(scenario_id, Counter())[decision_label(verdict, clause_id)] += 1
     return [
-        {"scenario": item.scenario.key, "distribution": dict(counts.get(item.scenario_id, Counter()))}
+        {
+            "scenario": item.scenario_id,
+            "key": item.scenario.key,
+            "distribution": dict(counts.get(item.scenario_id, Counter())),
+        }
         for item in round_items(calibration_round)
     ]
 

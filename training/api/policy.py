@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -22,7 +20,9 @@ ALL_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    published_by = serializers.StringRelatedField()
+    published_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who published it; null when not recorded."
+    )
 
     class Meta:
         model = PolicyVersion
@@ -44,6 +44,25 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
 class PolicyVersionSummarySerializer(PolicyVersionSerializer):
     class Meta(PolicyVersionSerializer.Meta):
         fields = [field for field in PolicyVersionSerializer.Meta.fields if field != "document"]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class EntryChangeSerializer(serializers.Serializer):
+    section = serializers.CharField(help_text="The part of the document: clauses, rules, actions, ...")
+    id = serializers.CharField(help_text="The id of the entry within its section.")
+    change = serializers.ChoiceField(choices=["added", "removed", "changed", "moved"])
+    fields = FieldChangeSerializer(many=True, help_text="What changed in a changed entry.")
+    before_position = serializers.IntegerField(allow_null=True)
+    after_position = serializers.IntegerField(allow_null=True)
+
+
+class PolicyDiffSerializer(serializers.Serializer):
+    changes = EntryChangeSerializer(many=True)
 
 
 def _version_for(request: Request, pk: int) -> PolicyVersion:
@@ -88,13 +107,10 @@ class PolicyVersionDetailView(APIView):
 class PolicyVersionDiffView(APIView):
     permission_classes = [has_role(*STAFF_ROLES)]
 
-    @extend_schema(
-        responses=inline_serializer("PolicyDiff", {"changes": serializers.ListField(child=serializers.DictField())}),
-        summary="What changed between two versions",
-    )
+    @extend_schema(responses=PolicyDiffSerializer, summary="What changed between two versions")
     def get(self, request: Request, pk: int, other_pk: int) -> Response:
         diff = policy_version_diff(_version_for(request, pk), _version_for(request, other_pk))
-        return Response({"changes": [asdict(change) for change in diff.changes]})
+        return Response(PolicyDiffSerializer(diff).data)
 
 
 class EvaluateFactsSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ no gold answer), one for the policy team (with them). No business rule lives her
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Scenario
@@ -37,9 +38,15 @@ class PolicyTeamScenarioSerializer(serializers.ModelSerializer):
 
     gold = serializers.SerializerMethodField()
     gold_problem = serializers.SerializerMethodField()
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
-    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who wrote this revision."
+    )
+    reviewer = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who reviewed it; null until reviewed."
+    )
+    supersedes = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The revision this one replaces; null for a first revision."
+    )
 
     class Meta:
         model = Scenario
@@ -72,6 +79,7 @@ class PolicyTeamScenarioSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     # The view attaches `gold` (selectors.attach_gold) before serializing; these only read it.
+    @extend_schema_field(GoldSerializer(allow_null=True))
     def get_gold(self, scenario: Scenario) -> dict | None:
         outcome = scenario.gold.outcome
         return GoldSerializer(outcome.as_dict()).data if outcome else None
