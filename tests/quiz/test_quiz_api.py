@@ -217,7 +217,11 @@ def test_a_lead_assigns_to_their_team(lead_client, team, bank):
         lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"}
     )
 
-    assert (response.status_code, response.json()["team"], Assignment.objects.count()) == (201, team.pk, 1)
+    assignment = Assignment.objects.get()
+    assert (response.status_code, response.json()) == (
+        201,
+        {"id": assignment.pk, "quiz": quiz.pk, "trainee": None, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"},
+    )
 
 
 def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trainee, bank):

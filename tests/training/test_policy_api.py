@@ -1,6 +1,6 @@
 import pytest
 
-from training.services import policy_version_create_draft
+from training.services import policy_version_create_draft, policy_version_publish
 
 
 @pytest.fixture
@@ -20,6 +20,20 @@ def test_every_role_reads_the_published_policy(request, client_name, published_p
 
     assert response.status_code == 200
     assert (response.json()["version"], response.json()["status"]) == ("2020-10", "published")
+
+
+def test_the_published_policy_names_its_publisher_by_username(trainee_client, draft, policy_member):
+    policy_version_publish(version=draft, published_by=policy_member)
+
+    response = trainee_client.get("/api/policy/")
+
+    assert (response.json()["version"], response.json()["published_by"]) == ("2026-12", "priya")
+
+
+def test_a_version_published_without_a_recorded_publisher_has_a_null_publisher(trainee_client, published_policy):
+    response = trainee_client.get(f"/api/policy/versions/{published_policy.pk}/")
+
+    assert (response.status_code, response.json()["published_by"]) == (200, None)
 
 
 def test_a_trainee_does_not_see_drafts_in_the_api(trainee_client, draft):

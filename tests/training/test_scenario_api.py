@@ -4,6 +4,7 @@ revision with the engine's gold answer for the policy team."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.training.factories import P3_FACTS, ScenarioFactory
 
@@ -108,3 +109,21 @@ def test_the_policy_team_list_runs_a_fixed_number_of_queries(policy_client, scen
         response = policy_client.get("/api/policy-team/scenarios/")
 
     assert response.json()["count"] == 13
+
+
+def test_the_policy_team_sees_who_wrote_reviewed_and_was_replaced_by_a_revision(
+    policy_client, published_policy, policy_member, second_policy_member
+):
+    first = ScenarioFactory(key="V4-010", status="retired", retired_at=timezone.now())
+    second = ScenarioFactory(
+        key="V4-010", revision=2, supersedes=first, author=policy_member, reviewer=second_policy_member
+    )
+
+    first_body = policy_client.get(f"/api/policy-team/scenarios/{first.pk}/").json()
+    second_body = policy_client.get(f"/api/policy-team/scenarios/{second.pk}/").json()
+
+    # A first revision loaded from the bank has no author, reviewer or predecessor: all three are null.
+    assert [(body["author"], body["reviewer"], body["supersedes"]) for body in (first_body, second_body)] == [
+        (None, None, None),
+        ("priya", "pavel", first.pk),
+    ]
