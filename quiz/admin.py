@@ -1,9 +1,13 @@
 """Admin for quizzes. Submitted attempts, answers and score changes are history: read-only here."""
 
+from django import forms
 from django.contrib import admin
+
+from training.forms import guarded_text
 
 from . import admin_calibration  # noqa: F401  (registers calibration and snapshot admin)
 from .models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
+from .services.attempts import QUIZ_DESCRIPTION_MAX_LENGTH
 
 
 class QuizItemInline(admin.TabularInline):
@@ -12,8 +16,23 @@ class QuizItemInline(admin.TabularInline):
     raw_id_fields = ["scenario"]
 
 
+class QuizAdminForm(forms.ModelForm):
+    """The content guard on the texts trainees read, as on the lead's quiz page."""
+
+    class Meta:
+        model = Quiz
+        fields = "__all__"  # noqa: DJ007 (the admin shows every field, as it did before this form)
+
+    def clean_title(self) -> str:
+        return guarded_text(self.cleaned_data["title"], max_length=200)
+
+    def clean_description(self) -> str:
+        return guarded_text(self.cleaned_data["description"], max_length=QUIZ_DESCRIPTION_MAX_LENGTH)
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    form = QuizAdminForm
     list_display = [
         "title",
         "mode",

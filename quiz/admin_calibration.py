@@ -1,8 +1,11 @@
 """Admin for agreement snapshots and drift alerts. Snapshots are measurements: read-only here."""
 
+from django import forms
 from django.contrib import admin
 
 from quiz.models import AgreementSnapshot, CalibrationRound, DiscussionNote, DriftAlert, ReviewerSnapshot, RoundItem
+from quiz.services.calibration import NOTE_MAX_LENGTH
+from training.forms import guarded_text
 
 
 @admin.register(AgreementSnapshot)
@@ -38,8 +41,27 @@ class RoundItemInline(admin.TabularInline):
     raw_id_fields = ["scenario"]
 
 
+class DiscussionNoteForm(forms.ModelForm):
+    class Meta:
+        model = DiscussionNote
+        fields = "__all__"  # noqa: DJ007 (the admin shows every field, as it did before this form)
+
+    def clean_text(self) -> str:
+        return guarded_text(self.cleaned_data["text"], max_length=NOTE_MAX_LENGTH)
+
+
+class CalibrationRoundForm(forms.ModelForm):
+    class Meta:
+        model = CalibrationRound
+        fields = "__all__"  # noqa: DJ007 (the admin shows every field, as it did before this form)
+
+    def clean_title(self) -> str:
+        return guarded_text(self.cleaned_data["title"], max_length=200)
+
+
 class DiscussionNoteInline(admin.StackedInline):
     model = DiscussionNote
+    form = DiscussionNoteForm
     extra = 0
     readonly_fields = ("author", "created_at")
 
@@ -48,6 +70,7 @@ class DiscussionNoteInline(admin.StackedInline):
 class CalibrationRoundAdmin(admin.ModelAdmin):
     """Rounds are run from the lead pages; the admin shows them, and closed rounds are read-only."""
 
+    form = CalibrationRoundForm
     list_display = ("title", "team", "opens_at", "closes_at", "closed_at")
     list_filter = ("team",)
     list_select_related = ("team",)

@@ -4,17 +4,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import guarded_text
 from .models import PolicyVersion, Scenario
 from .policy import check_policy_document
 from .scenario_bank import check_content
 from .selectors import engine_policy, published_policy_version
-from .services import PolicyVersionError, policy_version_publish
+from .services import CHANGE_NOTE_MAX_LENGTH, PolicyVersionError, policy_version_publish
 
 
 class PolicyVersionForm(forms.ModelForm):
     class Meta:
         model = PolicyVersion
         fields = ("policy", "version", "title", "effective_date", "document", "change_note")
+
+    def clean_change_note(self) -> str:
+        return guarded_text(self.cleaned_data["change_note"], max_length=CHANGE_NOTE_MAX_LENGTH)
 
     def clean_document(self) -> dict:
         document = self.cleaned_data["document"]

@@ -4,9 +4,18 @@ from typing import Any
 
 from django import forms
 
+from .content_guard import check_text
 from .models import Scenario
 from .policy import FactSpec, FactType, Policy
 from .policy.model import UNKNOWN_AGE
+
+
+def guarded_text(value: str, *, max_length: int) -> str:
+    """For admin forms: the content guard's refusals as field errors, one per problem."""
+    problems = check_text(value or "", max_length=max_length)
+    if problems:
+        raise forms.ValidationError([problem.message for problem in problems])
+    return value
 
 
 class DraftPolicyVersionForm(forms.Form):

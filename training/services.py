@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import User
 
+from .content_guard import check_text
 from .models import PolicyVersion, Scenario
 from .policy import Policy, PolicyInvalid, Problem, check_policy_document
 from .scenario_bank import (
@@ -29,7 +30,27 @@ from .selectors import engine_policy, published_policy_version
 
 
 class PolicyVersionError(ValueError):
-    """A change to a policy version that the rules for versions do not allow."""
+    """A change to a policy version that the rules for versions do not allow. ``field`` names the
+    input at fault, for forms."""
+
+    def __init__(self, message: str, *, field: str = "version") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+CHANGE_NOTE_MAX_LENGTH = 2000
+
+
+def _checked_change_note(change_note: str) -> str:
+    """A change note follows the content rules like every other text people write here."""
+    change_note = change_note.strip()
+    problems = check_text(change_note, max_length=CHANGE_NOTE_MAX_LENGTH)
+    if problems:
+        raise PolicyVersionError(
+            "This change note cannot be saved: " + " ".join(problem.message for problem in problems),
+            field="change_note",
+        )
+    return change_note
 
 
 def _checked_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +77,7 @@ def policy_version_load(
     under a label that is already published is refused: published versions never change.
     """
     _checked_document(document)
+    change_note = _checked_change_note(change_note)
     slug, label = str(document["policy"]), str(document["version"])
     existing = PolicyVersion.objects.select_for_update().filter(policy=slug, version=label).first()
     if existing is not None:
@@ -112,6 +134,7 @@ def policy_version_create_draft(
     *, policy: str, version: str, created_by: User | None, change_note: str = ""
 ) -> PolicyVersion:
     """Start a new draft as a copy of the latest version of the policy."""
+    change_note = _checked_change_note(change_note)
     latest = PolicyVersion.objects.filter(policy=policy).order_by("-created_at").first()
     if latest is None:
         raise PolicyVersionError(f'There is no version of policy "{policy}" to copy; load one first.')

@@ -21,6 +21,7 @@ from accounts.models import Role, Team, User
 from quiz.models import AgreementSnapshot, Granularity
 from quiz.selectors.analytics import contested_scenarios
 from quiz.selectors.calibration import (
+    cohort_candidates,
     is_staff_reader,
     round_answers,
     round_distribution,
@@ -65,6 +66,19 @@ class RoundSerializer(serializers.Serializer):
     scenarios = serializers.PrimaryKeyRelatedField(queryset=answerable_scenarios(), many=True, required=False)
     auto_count = serializers.IntegerField(required=False, min_value=1, max_value=50, write_only=True)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is not None:
+            # Only the caller's own teams and their reviewers can be named: any other id gets the
+            # same answer whether it exists or not, so ids cannot be probed for teams or usernames.
+            teams = teams_led_by(user)
+            self.fields["team"].queryset = teams
+            self.fields["team"].error_messages["does_not_exist"] = "You do not lead this team."
+            cohort = self.fields["cohort"].child_relation
+            cohort.queryset = cohort_candidates(teams)
+            cohort.error_messages["does_not_exist"] = 'User "{pk_value}" is not a reviewer in a team you lead.'
+
     @extend_schema_field(serializers.ChoiceField(choices=ROUND_STATES))
     def get_state(self, obj: Any) -> str:
         return round_state(obj)
@@ -87,11 +101,9 @@ class RoundListApi(APIView):
     def post(self, request: Request) -> Response:
         if request.user.role not in LEAD_ROLES and not request.user.is_superuser:
             raise PermissionDenied("Only team leads create rounds.")
-        serializer = RoundSerializer(data=request.data)
+        serializer = RoundSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not teams_led_by(request.user).filter(pk=data["team"].pk).exists():
-            return Response({"team": ["You do not lead this team."]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             calibration_round = round_create(
                 team=data["team"],

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
-from accounts.models import Role, Team, User
+from accounts.models import Role
 from training.models import Scenario
 
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Quiz
@@ -28,6 +28,8 @@ from ..selectors.quizzes import (
     quiz_get_for_trainee,
     quizzes_assignable_by,
     quizzes_available_to,
+    teams_led_by,
+    trainees_led_by,
 )
 from ..services.attempts import (
     FINAL_ANSWER_MODES,
@@ -324,12 +326,13 @@ class AssignmentCreateApi(APIView):
         quiz = quizzes_assignable_by(request.user).filter(pk=values["quiz"]).first()
         if quiz is None:
             return Response({"quiz": "No such quiz that you may assign."}, status=status.HTTP_400_BAD_REQUEST)
-        trainee = User.objects.filter(pk=values["trainee"]).first() if values["trainee"] else None
-        team = Team.objects.filter(pk=values["team"]).first() if values["team"] else None
+        # Looked up among the caller's own teams and trainees only, so that an id cannot be probed.
+        trainee = trainees_led_by(request.user).filter(pk=values["trainee"]).first() if values["trainee"] else None
+        team = teams_led_by(request.user).filter(pk=values["team"]).first() if values["team"] else None
         if values["trainee"] and trainee is None:
-            return Response({"trainee": "No such trainee."}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"trainee": "No such trainee in a team you lead."}, status=status.HTTP_400_BAD_REQUEST)
         if values["team"] and team is None:
-            return Response({"team": "No such team."}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"team": "No such team that you lead."}, status=status.HTTP_400_BAD_REQUEST)
         try:
             assignment = assignment_create(
                 assigned_by=request.user, quiz=quiz, due_at=values["due_at"], trainee=trainee, team=team

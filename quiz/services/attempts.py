@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.access import STAFF_ROLES, user_has_role
+from accounts.access import LEAD_ROLES, STAFF_ROLES, user_has_role
 from accounts.models import Team, User
 from training.content_guard import check_text
 from training.models import PolicyVersion, Scenario
@@ -45,11 +46,13 @@ from ..selectors.quizzes import (
     quiz_scenarios_drawable,
     quizzes_assignable_by,
     retry_scenarios_for,
+    scenario_ids_blind_for,
     teams_led_by,
     trainees_led_by,
 )
 
 RATIONALE_MAX_LENGTH = 2000
+QUIZ_DESCRIPTION_MAX_LENGTH = 2000
 FINAL_ANSWER_MODES = (Quiz.Mode.PRACTICE, Quiz.Mode.ADAPTIVE)
 
 
@@ -100,6 +103,8 @@ def quiz_create(
     policy_version: PolicyVersion | None = None,
     open_to_all_trainees: bool = False,
 ) -> Quiz:
+    if not user_has_role(created_by, (*LEAD_ROLES, *STAFF_ROLES)):
+        raise PermissionDenied("Only team leads and the policy team set quizzes.")
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "Give the quiz a title."
@@ -111,6 +116,10 @@ def quiz_create(
         errors["pass_mark_percent"] = "The pass mark is a percentage from 0 to 100."
     if time_limit_minutes is not None and not 1 <= time_limit_minutes <= 600:
         errors["time_limit_minutes"] = "The time limit is from 1 to 600 minutes."
+    for name, text, limit in (("title", title, 200), ("description", description, QUIZ_DESCRIPTION_MAX_LENGTH)):
+        problems = check_text(text, max_length=limit)
+        if problems and name not in errors:
+            errors[name] = f"This {name} cannot be saved: " + " ".join(problem.message for problem in problems)
     drawable = set(quiz_scenarios_drawable().filter(pk__in=[s.pk for s in scenarios]).values_list("pk", flat=True))
     refused = [s.key for s in scenarios if s.pk not in drawable]
     if refused:
@@ -171,12 +180,15 @@ def assignment_create(
 
 
 def _draw(*, quiz: Quiz, user: User, version: PolicyVersion, seed: int) -> list[int]:
+    # Scenarios the user still owes a blind answer in a calibration round are never drawn for them:
+    # practice would show their answer before the round has the user's own.
+    blind = scenario_ids_blind_for(user)
     fixed = list(quiz_scenarios_drawable().filter(pk__in=QuizItem.objects.filter(quiz=quiz).values("scenario_id")))
     if fixed:
         positions = dict(QuizItem.objects.filter(quiz=quiz).values_list("scenario_id", "position"))
         ordered = sorted(fixed, key=lambda s: positions[s.pk])
-        return [s.pk for s in ordered if quiz_candidates(version=version, scenarios=[s])]
-    candidates = quiz_candidates(version=version)
+        return [s.pk for s in ordered if s.pk not in blind and quiz_candidates(version=version, scenarios=[s])]
+    candidates = quiz_candidates(version=version, scenarios=quiz_scenarios_drawable().exclude(pk__in=blind))
     if quiz.mode == Quiz.Mode.ADAPTIVE:
         return compose_adaptive(
             candidates,

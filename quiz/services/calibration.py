@@ -13,11 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
 from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, DiscussionNote, RoundItem
+from quiz.selectors.calibration import round_is_managed_by, teams_led_by
 from quiz.services.attempts import InputInvalid, QuizError, answer_record
 from quiz.services.snapshots import round_snapshot_compute
 from training.content_guard import ContentGuardError, assert_safe
@@ -36,6 +38,12 @@ class RoundError(ValueError):
         super().__init__(message)
         self.field = field
         self.errors = errors or ({field: message} if field else {})
+
+
+def _require_manager(calibration_round: CalibrationRound, user: User | None, doing: str) -> None:
+    """The views check this too; the services check it again so that no caller can skip it."""
+    if user is None or not round_is_managed_by(calibration_round, user):
+        raise PermissionDenied(f"Only the team's leads {doing} this round.")
 
 
 def round_state(calibration_round: CalibrationRound, *, now: dt.datetime | None = None) -> str:
@@ -101,9 +109,15 @@ def round_create(
 ) -> CalibrationRound:
     """Create a round for ``team``: hand-picked ``scenarios``, or ``auto_count`` picked by clause
     strata (both together: the pick tops up the hand-picked ones). The cohort must be members of the team."""
+    if not teams_led_by(created_by).filter(pk=team.pk).exists():
+        raise RoundError("You do not lead this team.", field="team")
     title = title.strip()
     if not title:
         raise RoundError("Give the round a title.", field="title")
+    try:
+        assert_safe(title, max_length=200)
+    except ContentGuardError as error:
+        raise RoundError(f"This title cannot be saved: {error}", field="title") from error
     if closes_at <= opens_at:
         raise RoundError("The round must close after it opens.", field="closes_at")
     if not cohort:
@@ -254,6 +268,7 @@ def _attempt_finish(attempt: Attempt, *, status: str) -> None:
 def round_close(*, calibration_round: CalibrationRound, closed_by: User) -> CalibrationRound:
     """Close the round: unfinished attempts are submitted as they stand (expired when empty), and the
     round's agreement is measured once and stored. Closing twice is refused."""
+    _require_manager(calibration_round, closed_by, "close")
     locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
     if locked.cancelled_at is not None:
         raise RoundError("This round was cancelled, so it has no results to show.")
@@ -276,6 +291,7 @@ def round_cancel(*, calibration_round: CalibrationRound, cancelled_by: User) -> 
     """Cancel a round that has not been closed. Nothing is measured and nothing is deleted: the
     answers already given stay stored and blind, unfinished attempts end as expired, and the round
     stays listed as cancelled. Agreement history is untouched because only closed rounds count."""
+    _require_manager(calibration_round, cancelled_by, "cancel")
     locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
     if locked.cancelled_at is not None:
         raise RoundError("This round is already cancelled.")
@@ -294,9 +310,10 @@ def round_cancel(*, calibration_round: CalibrationRound, cancelled_by: User) -> 
 
 
 @transaction.atomic
-def round_extend(*, calibration_round: CalibrationRound, closes_at: dt.datetime) -> CalibrationRound:
+def round_extend(*, calibration_round: CalibrationRound, closes_at: dt.datetime, extended_by: User) -> CalibrationRound:
     """Move the closing time of a round that is neither closed nor cancelled later. An overdue round
     extended into the future takes answers again; reviewers' open attempts get the new deadline."""
+    _require_manager(calibration_round, extended_by, "extend")
     locked = CalibrationRound.objects.select_for_update().get(pk=calibration_round.pk)
     if locked.cancelled_at is not None:
         raise RoundError("This round was cancelled; create a new round instead.")
@@ -322,6 +339,7 @@ def round_note_add(
 ) -> DiscussionNote:
     """Record what the discussion concluded, for the round or one of its scenarios. Notes follow the
     content rules like every other text: describe the reasoning, never the material."""
+    _require_manager(calibration_round, author, "write notes on")
     text = text.strip()
     if not text:
         raise RoundError("Write the note first.", field="text")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -531,6 +532,11 @@ def _alert_for(
 
 @transaction.atomic
 def drift_alert_acknowledge(*, alert: DriftAlert, user: Any) -> DriftAlert:
+    """Mark an alert as seen by one of its team's leads (or an admin)."""
+    from quiz.selectors.calibration import teams_led_by
+
+    if not teams_led_by(user).filter(pk=alert.team_id).exists():
+        raise PermissionDenied("Only the team's leads acknowledge its alerts.")
     if alert.acknowledged_at is None:
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = user

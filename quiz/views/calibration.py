@@ -194,7 +194,9 @@ def round_answer(request: HttpRequest, pk: int, scenario_pk: int) -> HttpRespons
             _form_error(form, error)
         else:
             messages.success(
-                request, f"Answer to {item.scenario.key} recorded. Results are shown when the round closes."
+                # By position, not key: keys are named after the intended clause.
+                request,
+                f"Answer to scenario {item.position} recorded. Results are shown when the round closes.",
             )
             return redirect("quiz:round-detail", pk=calibration_round.pk)
     answered = reviewer_round_answers(calibration_round, request.user)
@@ -275,7 +277,9 @@ def round_extend_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundExtendForm(request.POST)
     if form.is_valid():
         try:
-            round_extend(calibration_round=calibration_round, closes_at=form.cleaned_data["closes_at"])
+            round_extend(
+                calibration_round=calibration_round, closes_at=form.cleaned_data["closes_at"], extended_by=request.user
+            )
         except RoundError as error:
             form.add_error("closes_at", str(error))
         else:

@@ -341,37 +341,49 @@ class TestRoundCancel:
 
 
 class TestRoundExtend:
-    def test_extending_moves_the_closing_time_and_the_open_attempts_deadline(self, open_round, trainee, scenarios):
+    def test_extending_moves_the_closing_time_and_the_open_attempts_deadline(
+        self, team_lead, open_round, trainee, scenarios
+    ):
         round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
         later = open_round.closes_at + dt.timedelta(days=2)
-        round_extend(calibration_round=open_round, closes_at=later)
+        round_extend(calibration_round=open_round, closes_at=later, extended_by=team_lead)
         open_round.refresh_from_db()
         assert open_round.closes_at == later
         assert Attempt.objects.get().deadline_at == later
 
-    def test_an_overdue_round_extended_into_the_future_takes_answers_again(self, open_round, trainee, scenarios):
+    def test_an_overdue_round_extended_into_the_future_takes_answers_again(
+        self, team_lead, open_round, trainee, scenarios
+    ):
         make_overdue(open_round)
         assert round_state(open_round) == "overdue"
-        round_extend(calibration_round=open_round, closes_at=timezone.now() + dt.timedelta(days=1))
+        round_extend(
+            calibration_round=open_round, closes_at=timezone.now() + dt.timedelta(days=1), extended_by=team_lead
+        )
         round_answer_submit(calibration_round=open_round, user=trainee, scenario=scenarios[0], **V4)
         assert (round_state(open_round), Answer.objects.count()) == ("open", 1)
 
-    def test_an_earlier_closing_time_is_refused_with_a_field_message(self, open_round):
+    def test_an_earlier_closing_time_is_refused_with_a_field_message(self, team_lead, open_round):
         before = open_round.closes_at
         with pytest.raises(RoundError, match=r"Choose a closing time after the current one") as error:
-            round_extend(calibration_round=open_round, closes_at=before - dt.timedelta(hours=1))
+            round_extend(calibration_round=open_round, closes_at=before - dt.timedelta(hours=1), extended_by=team_lead)
         assert error.value.field == "closes_at"
         open_round.refresh_from_db()
         assert open_round.closes_at == before
 
-    def test_a_closing_time_in_the_past_is_refused(self, open_round):
+    def test_a_closing_time_in_the_past_is_refused(self, team_lead, open_round):
         make_overdue(open_round)
         with pytest.raises(RoundError, match=r"Choose a closing time in the future\."):
-            round_extend(calibration_round=open_round, closes_at=open_round.closes_at + dt.timedelta(minutes=30))
+            round_extend(
+                calibration_round=open_round,
+                closes_at=open_round.closes_at + dt.timedelta(minutes=30),
+                extended_by=team_lead,
+            )
 
-    def test_a_closed_round_cannot_be_extended(self, closed_round):
+    def test_a_closed_round_cannot_be_extended(self, team_lead, closed_round):
         with pytest.raises(RoundError, match=r"This round is closed; its results are final\."):
-            round_extend(calibration_round=closed_round, closes_at=timezone.now() + dt.timedelta(days=9))
+            round_extend(
+                calibration_round=closed_round, closes_at=timezone.now() + dt.timedelta(days=9), extended_by=team_lead
+            )
 
     def test_the_lead_extends_through_the_page(self, lead_client, open_round):
         later = timezone.localtime(open_round.closes_at + dt.timedelta(days=1)).replace(second=0, microsecond=0)

@@ -235,7 +235,7 @@ def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trai
 
     assert (response.status_code, response.json(), Assignment.objects.count()) == (
         400,
-        {"trainee": "You can only assign quizzes to trainees in teams you lead."},
+        {"trainee": "No such trainee in a team you lead."},
         0,
     )
 

@@ -66,7 +66,7 @@ def policy_version_list(request: HttpRequest) -> HttpResponse:
                 change_note=form.cleaned_data["change_note"],
             )
         except PolicyVersionError as error:
-            form.add_error("version", str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(
                 request, f"Draft {draft.version} created as a copy of the latest version. Edit it in the admin."
