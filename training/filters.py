@@ -30,10 +30,12 @@ class PublishedScenarioFilter(django_filters.FilterSet):
         fields = ["q", "difficulty", "tag"]
 
     def filter_text(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
+        # Title and text only: keys are named after the intended clause, so searching them
+        # ("V1-") would list a clause's scenarios.
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(key__icontains=value) | Q(title__icontains=value) | Q(text__icontains=value))
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
 
     def filter_tag(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
         return queryset.filter(tag_lookup(value)) if value.strip() else queryset
@@ -67,6 +69,12 @@ class ScenarioFilter(PublishedScenarioFilter):
             *[(clause.id, f"{clause.id} · {clause.title}") for clause in clauses],
             ("none", "No clause"),
         ]
+
+    def filter_text(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(key__icontains=value) | Q(title__icontains=value) | Q(text__icontains=value))
 
     def filter_clause(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
         return queryset.filter(intended_clause="" if value == "none" else value)

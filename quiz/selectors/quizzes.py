@@ -22,7 +22,7 @@ from training.policy import FactsInvalid, Policy
 from training.selectors import gold_outcome
 
 from ..composition import Candidate, MasteryRecord, mastery_by_clause
-from ..models.calibration import CalibrationRound
+from ..models.calibration import CalibrationRound, RoundItem
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 
 NO_CLAUSE_LABEL = "none"
@@ -113,6 +113,19 @@ def is_staff(user: User) -> bool:
 def quiz_scenarios_drawable() -> QuerySet[Scenario]:
     """Only published scenarios that are not worked examples (those are shown with their answers)."""
     return Scenario.objects.filter(status=Scenario.Status.PUBLISHED, is_worked_example=False)
+
+
+def scenario_ids_blind_for(user: User) -> set[int]:
+    """Scenarios of the calibration rounds the user is in that are not closed or cancelled yet. A
+    quiz never draws them for this user: practice shows an answer at once, and the round needs the
+    user's answer given blind (one query)."""
+    return set(
+        RoundItem.objects.filter(
+            calibration_round__cohort=user,
+            calibration_round__closed_at__isnull=True,
+            calibration_round__cancelled_at__isnull=True,
+        ).values_list("scenario_id", flat=True)
+    )
 
 
 def quiz_candidates(*, version: PolicyVersion, scenarios: Iterable[Scenario] | None = None) -> list[Candidate]:
@@ -344,23 +357,34 @@ def certifications_for(user: User) -> QuerySet[Certification]:
     return Certification.objects.filter(user=user).select_related("policy_version", "attempt__quiz")
 
 
+def _answers_with_gold_shown(user: User) -> QuerySet[Answer]:
+    """The user's quiz answers whose gold answer they have already been shown: every answer of a
+    finished attempt, and practice answers (final once given, with feedback at once). An open
+    assessment's answers are left out: counting them would reveal, through mastery per clause or
+    an adaptive retry, the expected clause and whether the answer was right before submission."""
+    return Answer.objects.filter(attempt__user=user, attempt__quiz__isnull=False).filter(
+        Q(attempt__status__in=[Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED])
+        | Q(attempt__mode__in=[Quiz.Mode.PRACTICE, Quiz.Mode.ADAPTIVE])
+    )
+
+
 def mastery_for(user: User) -> dict[str, float]:
-    """Share of correct answers per expected clause across the user's quiz answers (one query)."""
+    """Share of correct answers per expected clause across the user's quiz answers whose gold they
+    have seen (one query)."""
     records = (
         MasteryRecord(clause=expected.get("clause_id") or "", is_correct=is_correct)
-        for expected, is_correct in Answer.objects.filter(attempt__user=user, attempt__quiz__isnull=False).values_list(
-            "expected", "is_correct"
-        )
+        for expected, is_correct in _answers_with_gold_shown(user).values_list("expected", "is_correct")
     )
     return mastery_by_clause(records)
 
 
 def retry_scenarios_for(user: User) -> list[int]:
-    """Scenarios the user answered wrong in a quiz and has not answered right since, oldest mistake first."""
+    """Scenarios the user answered wrong in a quiz (and was shown so) and has not answered right since,
+    oldest mistake first."""
     latest: dict[int, bool] = {}
     first_wrong: dict[int, Any] = {}
     for scenario_id, is_correct, answered_at in (
-        Answer.objects.filter(attempt__user=user, attempt__quiz__isnull=False)
+        _answers_with_gold_shown(user)
         .order_by("answered_at", "pk")
         .values_list("scenario_id", "is_correct", "answered_at")
     ):

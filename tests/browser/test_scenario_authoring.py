@@ -53,5 +53,5 @@ def test_a_scenario_is_written_reviewed_and_published(page: Page, live_server, l
 
     scenario = Scenario.objects.get()
     assert scenario in quiz_scenarios()
-    page.goto(f"{live_server.url}/api/scenarios/?format=json")
+    page.goto(f"{live_server.url}/api/policy-team/scenarios/?format=json")
     expect(page.locator("body")).to_contain_text(re.compile(r'"key":\s*"V1-001"'))

@@ -10,11 +10,12 @@ from ..models import Scenario
 
 
 class PublishedScenarioSerializer(serializers.ModelSerializer):
-    """What a reviewer may see before answering: the case, never its answer."""
+    """What a reviewer may see before answering: the case, never its answer. Not even its key: keys
+    are named after the intended clause (V1-004), so a key would give the answer away."""
 
     class Meta:
         model = Scenario
-        fields = ["id", "key", "revision", "title", "text", "kind", "difficulty", "tags"]
+        fields = ["id", "revision", "title", "text", "kind", "difficulty", "tags"]
         read_only_fields = fields
 
 

@@ -1,6 +1,6 @@
 """Read-only scenario endpoints.
 
-- /api/scenarios/: published scenarios for any authenticated role, without facts, intended
+- /api/scenarios/: published scenarios for any authenticated role, without key, facts, intended
   clause or gold answer (a reviewer must never see an answer before giving one).
 - /api/policy-team/scenarios/: every revision for the policy team and admins, with facts,
   intended clause, status and the engine's gold answer under the published policy.
@@ -41,7 +41,9 @@ class PublishedScenarioViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PublishedScenarioFilter
 
     def get_queryset(self) -> QuerySet[Scenario]:
-        return published_scenarios()
+        # By title, not by key or id: both follow the bank's clause order, so neighbours would hint
+        # at each other's answers.
+        return published_scenarios().order_by("title", "pk")
 
 
 class _PolicyTeamFilterBackend(DjangoFilterBackend):
