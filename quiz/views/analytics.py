@@ -10,10 +10,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
@@ -23,6 +25,17 @@ from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
 
 EXPORT_FORMATS = ("csv", "json")
+# A spreadsheet runs a cell starting with one of these as a formula; titles, team names and
+# usernames are typed by people, so such cells are written with a leading apostrophe (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def _clean(value: Any) -> Any:
@@ -44,11 +57,12 @@ def export_response(
     if fmt == "json":
         return JsonResponse({"columns": list(columns), "rows": [dict(zip(columns, r, strict=True)) for r in records]})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    # Team names are free text: the file name keeps only letters, digits and dashes.
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.csv"'
     writer = csv.writer(response)
-    writer.writerow(columns)
+    writer.writerow([_csv_cell(column) for column in columns])
     for record in records:
-        writer.writerow(["" if value is None else value for value in record])
+        writer.writerow([_csv_cell(value) for value in record])
     return response
 
 
@@ -245,15 +259,22 @@ def _item_rows(items: Sequence[Any]) -> list[list[Any]]:
 ITEM_COLUMNS = ["scenario", "title", "gold", "answers", "facility", "discrimination", "agreement", "distribution"]
 
 
+ITEM_PAGE_SIZE = 50
+
+
 @role_required(*STAFF_ROLES)
 def item_analysis_list(request: HttpRequest) -> HttpResponse:
     """Facility, discrimination and answer distribution for every answered scenario."""
     analysis = item_analysis()
     exported = export_response(request, "item-analysis", ITEM_COLUMNS, _item_rows(analysis.items))
-    return exported or render(
+    if exported:
+        return exported
+    # The analysis is computed once in memory; the page shows it ITEM_PAGE_SIZE rows at a time.
+    page = Paginator(analysis.items, ITEM_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
         request,
         "quiz/analytics/item_analysis.html",
-        {"items": analysis.items, "clause_titles": analysis.clause_titles},
+        {"items": page.object_list, "page": page, "clause_titles": analysis.clause_titles},
     )
 
 
