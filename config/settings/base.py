@@ -70,6 +70,8 @@ DATABASES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's backend behind login throttling (accounts.throttle).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -96,14 +98,24 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sessions last a working shift and end when the browser closes; cookies are not readable by scripts.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 # No uploads of any kind: refuse file uploads outright and keep request bodies small.
 FILE_UPLOAD_HANDLERS: list[str] = []
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Session only (with CSRF). No Basic auth: it sends a password with every request, skips
+        # CSRF and login throttling, and would be cleartext on any request that is not HTTPS.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -136,4 +148,6 @@ LOGGING = {
 CONCORDANCE = {
     "POLICY_FILE": BASE_DIR / "training" / "policies" / "cse-2020-10.yaml",
     "SCENARIO_BANK_DIR": BASE_DIR / "training" / "scenarios",
+    # Failed log-ins per username before it is locked for the rest of the window (accounts.throttle).
+    "LOGIN_THROTTLE": {"MAX_FAILURES": 5, "WINDOW_SECONDS": 15 * 60},
 }
