@@ -158,7 +158,7 @@ class TestContestedDraftImpact:
 
     def test_the_page_shows_the_change_and_the_gold_answer_with_titles(self, policy_client, contested_b4):
         page = policy_client.get(reverse("quiz:contested-list")).content.decode()
-        assert "<th>Under draft 2026-12-draft</th>" in page
+        assert '<th scope="col">Under draft 2026-12-draft</th>' in page
         assert "NCMEC: not due → <strong>due</strong>" in page
         assert "B4 · Sending sexual media to a child</a>" in page
         assert "Action: Permanent suspension" in page

@@ -160,7 +160,7 @@ class TestContestedAndItems:
             for other in others:
                 answer(user, other, quiz, TODAY, "V4")
         page = policy_client.get(reverse("quiz:contested-list")).content.decode()
-        assert "SPLIT-1 · Contested folder" in page
+        assert f'<a href="/training/scenarios/{scenario.pk}/">SPLIT-1</a> · Contested folder' in page
         assert 'href="/training/policy/#clause-V4"' in page and "#rule-R-V4-link-to-material" in page
         data = policy_client.get(reverse("quiz:item-analysis"), {"format": "json"}).json()
         assert data["rows"][0]["scenario"] == "SPLIT-1"

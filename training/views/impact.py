@@ -6,10 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import STAFF_ROLES, role_required
+from quiz.selectors.quizzes import answer_value_label
 
 from ..models import PolicyVersion
 from ..scenario_bank import COMPARED
-from ..selectors import policy_impact, policy_version_diff, policy_version_get, published_policy_version
+from ..selectors import engine_policy, policy_impact, policy_version_diff, policy_version_get, published_policy_version
 
 FIELD_TITLES = {
     "verdict": "Verdict",
@@ -21,6 +22,15 @@ FIELD_TITLES = {
 }
 
 
+def _label(policy, name: str, value) -> str | None:
+    """A gold part as a person reads it; the deciding rule keeps its id, a missing outcome stays empty."""
+    if value is None and name != "report_to_ncmec":
+        return None
+    if name == "rule_id":
+        return value
+    return answer_value_label(policy, name, value)
+
+
 @role_required(*STAFF_ROLES)
 def policy_impact_view(request: HttpRequest, pk: int) -> HttpResponse:
     draft = policy_version_get(pk=pk)
@@ -30,9 +40,19 @@ def policy_impact_view(request: HttpRequest, pk: int) -> HttpResponse:
     if published is None:
         raise Http404("No version is published to compare the draft with.")
     changes = policy_impact(draft=draft, published=published)
+    before_policy, after_policy = engine_policy(published), engine_policy(draft)
     rows = [
         {
             "change": change,
+            # What the page shows: each part by its policy title ("Permanent suspension", not the id).
+            "cells": [
+                {
+                    "before": _label(before_policy, name, getattr(change.before, name, None)),
+                    "after": _label(after_policy, name, getattr(change.after, name, None)),
+                    "changed": name in change.changed,
+                }
+                for name in COMPARED
+            ],
             "fields": [
                 (
                     FIELD_TITLES[name],
