@@ -19,15 +19,15 @@ def tag_lookup(tag: str) -> Q:
 
 
 class PublishedScenarioFilter(django_filters.FilterSet):
-    """What anyone may filter published scenarios by: nothing that would reveal a gold answer."""
+    """What anyone may filter published scenarios by: nothing that would reveal a gold answer.
+    Not tags either: authors tag by topic and boundary ("P1-boundary", "seeking")."""
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     difficulty = django_filters.ChoiceFilter(choices=Scenario.Difficulty.choices)
-    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
 
     class Meta:
         model = Scenario
-        fields = ["q", "difficulty", "tag"]
+        fields = ["q", "difficulty"]
 
     def filter_text(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
         # Title and text only: keys are named after the intended clause, so searching them
@@ -36,9 +36,6 @@ class PublishedScenarioFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
-
-    def filter_tag(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
-        return queryset.filter(tag_lookup(value)) if value.strip() else queryset
 
 
 class ScenarioFilter(PublishedScenarioFilter):
@@ -56,6 +53,7 @@ class ScenarioFilter(PublishedScenarioFilter):
         label="Verdict",
     )
     status = django_filters.ChoiceFilter(choices=Scenario.Status.choices)
+    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
 
     class Meta:
         model = Scenario
@@ -75,6 +73,9 @@ class ScenarioFilter(PublishedScenarioFilter):
         if not value:
             return queryset
         return queryset.filter(Q(key__icontains=value) | Q(title__icontains=value) | Q(text__icontains=value))
+
+    def filter_tag(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
+        return queryset.filter(tag_lookup(value)) if value.strip() else queryset
 
     def filter_clause(self, queryset: QuerySet[Scenario], name: str, value: str) -> QuerySet[Scenario]:
         return queryset.filter(intended_clause="" if value == "none" else value)

@@ -1,9 +1,10 @@
-"""Writes for the encoded policy: loading, drafting, publishing and retiring versions."""
+"""Writes for the encoded policy (loading, drafting, publishing, retiring versions) and for scenarios."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -543,7 +544,9 @@ def scenario_bank_import(
 
     report = ImportReport(created=[], revised=[], unchanged=[])
     now = timezone.now()
-    for entry in parsed:
+    # Rows are written in an order unrelated to the keys, so database ids do not group scenarios
+    # by clause (keys are named after the intended clause; ids reach trainees in quiz items).
+    for entry in sorted(parsed, key=lambda entry: hashlib.sha256(entry.key.encode()).hexdigest()):
         current = latest.get(entry.key)
         if current is not None and _entry_of(current).content() == entry.content():
             report.unchanged.append(entry.key)
@@ -565,6 +568,9 @@ def scenario_bank_import(
         )
         _save(scenario, actor)
         (report.created if current is None else report.revised).append(entry.key)
+    position = {entry.key: index for index, entry in enumerate(parsed)}
+    for keys in (report.created, report.revised, report.unchanged):
+        keys.sort(key=position.__getitem__)
     return report
 
 

@@ -105,3 +105,16 @@ def test_export_prints_yaml_by_default(published_policy, tmp_path):
     call_command("export_scenarios", stdout=out)
 
     assert [entry["key"] for entry in yaml.safe_load(out.getvalue())] == ["V1-900"]
+
+
+@pytest.mark.django_db
+def test_imported_scenarios_get_ids_that_do_not_follow_their_clause_keys(published_policy):
+    from training.scenario_bank import bank_files, read_bank
+    from training.services import scenario_bank_import
+
+    entries, _ = read_bank(bank_files("training/scenarios"))
+    scenario_bank_import(entries=entries, actor=None)
+
+    keys_in_id_order = list(Scenario.objects.order_by("pk").values_list("key", flat=True))
+    assert keys_in_id_order != sorted(keys_in_id_order)
+    assert keys_in_id_order[:3] != [entry.key for entry in entries[:3]]

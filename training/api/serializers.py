@@ -11,11 +11,12 @@ from ..models import Scenario
 
 class PublishedScenarioSerializer(serializers.ModelSerializer):
     """What a reviewer may see before answering: the case, never its answer. Not even its key: keys
-    are named after the intended clause (V1-004), so a key would give the answer away."""
+    are named after the intended clause (V1-004), so a key would give the answer away; nor its tags,
+    which authors write by topic and boundary ("P1-boundary")."""
 
     class Meta:
         model = Scenario
-        fields = ["id", "revision", "title", "text", "kind", "difficulty", "tags"]
+        fields = ["id", "revision", "title", "text", "kind", "difficulty"]
         read_only_fields = fields
 
 
