@@ -37,6 +37,7 @@ from quiz.services.calibration import (
     round_state,
 )
 from quiz.views.analytics import export_response
+from quiz.views.quizzes import CHOICE_MESSAGES
 from training.selectors import engine_policy
 
 ROUND_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)
@@ -46,7 +47,7 @@ def _form_error(form, error: RoundError) -> None:
     if not error.errors:
         form.add_error(None, str(error))
     for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
+        form.add_error(field if field in form.fields else None, CHOICE_MESSAGES.get(field, message))
 
 
 @role_required(*ROUND_ROLES)

@@ -55,6 +55,13 @@ from ..services.attempts import InputInvalid as ServiceInputInvalid
 QUIZ_SETTERS = (*LEAD_ROLES, *STAFF_ROLES)
 
 
+# The service names the policy's ids for API clients; on the page the options already read as titles.
+CHOICE_MESSAGES = {
+    "action": "Choose an enforcement action.",
+    "report_route": "Choose where this should be reported.",
+}
+
+
 @role_required(Role.TRAINEE)
 def trainee_home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -130,7 +137,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
             answer_record(attempt=attempt, scenario=item.scenario, user=request.user, **form.service_kwargs())
         except ServiceInputInvalid as error:
             for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, CHOICE_MESSAGES.get(field, message))
         except QuizError as error:
             messages.error(request, str(error))
             return redirect(f"{reverse('quiz:attempt-take', args=[attempt.pk])}?item={position}")

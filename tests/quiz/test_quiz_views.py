@@ -160,6 +160,21 @@ def test_an_invalid_answer_shows_field_errors_and_saves_nothing(trainee_client, 
     assert Answer.objects.count() == 0
 
 
+def test_a_missing_action_is_asked_for_in_words_not_policy_ids(trainee_client, trainee, practice):
+    attempt = attempt_start(user=trainee, quiz=practice)
+    item = item_for(attempt, "Q-V4")
+
+    response = trainee_client.post(
+        reverse("quiz:attempt-take", args=[attempt.pk]),
+        {"position": item.position, "verdict": "violating", "clause_id": "V4", "report_to_ncmec": "yes"},
+    )
+
+    content = response.content.decode()
+    assert "Choose an enforcement action.</li>" in content
+    assert "permanent_suspension, remove_and_temporary_lock" not in content
+    assert Answer.objects.count() == 0
+
+
 # --- gold never leaks before answering ----------------------------------------------------------
 
 
