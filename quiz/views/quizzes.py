@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,6 +54,7 @@ from ..services.attempts import (
 from ..services.attempts import InputInvalid as ServiceInputInvalid
 
 QUIZ_SETTERS = (*LEAD_ROLES, *STAFF_ROLES)
+HISTORY_PAGE_SIZE = 25
 
 
 # The service names the policy's ids for API clients; on the page the options already read as titles.
@@ -94,8 +96,9 @@ def trainee_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.TRAINEE)
 def history(request: HttpRequest) -> HttpResponse:
-    attempts = attempts_for_trainee(request.user).order_by("-started_at")
-    return render(request, "quiz/quizzes/history.html", {"attempts": attempts})
+    attempts = attempts_for_trainee(request.user).order_by("-started_at", "-pk")
+    page = Paginator(attempts, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "quiz/quizzes/history.html", {"attempts": page.object_list, "page": page})
 
 
 @role_required(Role.TRAINEE)
