@@ -284,6 +284,15 @@ def _periods(first: dt.date, last: dt.date, granularity: str) -> list[tuple[dt.d
     return out
 
 
+def _answers_by_period(members: set[int], granularity: str, gold: _GoldCache | None) -> dict[dt.date, list[AnswerRow]]:
+    """The members' answers grouped by the start of the (local) week or month they were given in."""
+    tz = timezone.get_current_timezone()
+    by_period: dict[dt.date, list[AnswerRow]] = defaultdict(list)
+    for row in answer_rows(Q(attempt__user_id__in=members), gold=gold):
+        by_period[period_bounds(row.answered_at.astimezone(tz).date(), granularity)[0]].append(row)
+    return by_period
+
+
 def _team_members(team: Team) -> set[int]:
     return set(
         TeamMembership.objects.filter(team=team, kind=TeamMembership.Kind.MEMBER).values_list("user_id", flat=True)
@@ -304,13 +313,9 @@ def team_period_snapshots_compute(
     members = _team_members(team)
     if not members:
         return
-    rows = answer_rows(Q(attempt__user_id__in=members), gold=gold)
-    if not rows:
+    by_period = _answers_by_period(members, granularity, gold)
+    if not by_period:
         return
-    tz = timezone.get_current_timezone()
-    by_period: dict[dt.date, list[AnswerRow]] = defaultdict(list)
-    for row in rows:
-        by_period[period_bounds(row.answered_at.astimezone(tz).date(), granularity)[0]].append(row)
     first = min(by_period)
     kept = set()
     if not recompute:
@@ -388,13 +393,9 @@ def all_teams_period_snapshots_compute(
     members = set(TeamMembership.objects.filter(kind=TeamMembership.Kind.MEMBER).values_list("user_id", flat=True))
     if not members:
         return
-    rows = answer_rows(Q(attempt__user_id__in=members), gold=gold)
-    if not rows:
+    by_period = _answers_by_period(members, granularity, gold)
+    if not by_period:
         return
-    tz = timezone.get_current_timezone()
-    by_period: dict[dt.date, list[AnswerRow]] = defaultdict(list)
-    for row in rows:
-        by_period[period_bounds(row.answered_at.astimezone(tz).date(), granularity)[0]].append(row)
     kept: set[dt.date] = set()
     if not recompute:
         kept = set(
