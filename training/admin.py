@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import guarded_text
-from .models import PolicyVersion, Scenario
+from .models import SCENARIO_CONTENT_FIELDS, PolicyVersion, Scenario
 from .policy import check_policy_document
 from .scenario_bank import check_content
 from .selectors import engine_policy, published_policy_version
@@ -62,21 +62,7 @@ class ScenarioAdminForm(forms.ModelForm):
 
     class Meta:
         model = Scenario
-        fields = (
-            "key",
-            "revision",
-            "title",
-            "text",
-            "kind",
-            "difficulty",
-            "tags",
-            "facts",
-            "intended_clause",
-            "intended_action",
-            "intended_route",
-            "is_worked_example",
-            "author",
-        )
+        fields = ("key", "revision", *SCENARIO_CONTENT_FIELDS, "author")
 
     def clean(self) -> dict:
         cleaned = super().clean()

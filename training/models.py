@@ -84,6 +84,22 @@ class PolicyVersion(models.Model):
         return self.status == self.Status.DRAFT
 
 
+# What an author writes; everything else on a Scenario is workflow. A change to any of these on a
+# published revision makes a new revision.
+SCENARIO_CONTENT_FIELDS = (
+    "title",
+    "text",
+    "kind",
+    "difficulty",
+    "tags",
+    "facts",
+    "intended_clause",
+    "intended_action",
+    "intended_route",
+    "is_worked_example",
+)
+
+
 class Scenario(models.Model):
     """One revision of a hypothetical, text-only case. Answers point at a revision, so a
     revision that has been published is never edited: changing it makes a new revision."""

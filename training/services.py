@@ -16,7 +16,7 @@ from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import User
 
 from .content_guard import check_text
-from .models import PolicyVersion, Scenario
+from .models import SCENARIO_CONTENT_FIELDS, PolicyVersion, Scenario
 from .policy import Policy, PolicyInvalid, Problem, check_policy_document
 from .scenario_bank import (
     KEY_PATTERN,
@@ -214,20 +214,6 @@ class ImportReport:
 
     def summary(self) -> str:
         return f"{len(self.created)} created, {len(self.revised)} revised, {len(self.unchanged)} unchanged."
-
-
-SCENARIO_CONTENT_FIELDS = (
-    "title",
-    "text",
-    "kind",
-    "difficulty",
-    "tags",
-    "facts",
-    "intended_clause",
-    "intended_action",
-    "intended_route",
-    "is_worked_example",
-)
 
 
 def _policy_for_checks(version: PolicyVersion | None = None) -> tuple[PolicyVersion, Policy]:

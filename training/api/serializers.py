@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Scenario
+from ..models import SCENARIO_CONTENT_FIELDS, Scenario
 
 
 class PublishedScenarioSerializer(serializers.ModelSerializer):
@@ -57,16 +57,7 @@ class PolicyTeamScenarioSerializer(serializers.ModelSerializer):
             "key",
             "revision",
             "status",
-            "title",
-            "text",
-            "kind",
-            "difficulty",
-            "tags",
-            "facts",
-            "intended_clause",
-            "intended_action",
-            "intended_route",
-            "is_worked_example",
+            *SCENARIO_CONTENT_FIELDS,
             "gold",
             "gold_problem",
             "supersedes",
