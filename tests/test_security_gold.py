@@ -143,12 +143,12 @@ def keyed_bank(published_policy):
     }
 
 
-def test_the_published_scenario_api_gives_no_key_and_orders_by_title(trainee_client, keyed_bank):
+def test_the_published_scenario_api_gives_no_key_or_tags_and_orders_by_title(trainee_client, keyed_bank):
     body = trainee_client.get("/api/scenarios/").json()
 
     assert [(sorted(item), item["title"]) for item in body["results"]] == [
-        (["difficulty", "id", "kind", "revision", "tags", "text", "title"], "A reply with a folder link"),
-        (["difficulty", "id", "kind", "revision", "tags", "text", "title"], "An advocacy thread"),
+        (["difficulty", "id", "kind", "revision", "text", "title"], "A reply with a folder link"),
+        (["difficulty", "id", "kind", "revision", "text", "title"], "An advocacy thread"),
     ]
 
 
