@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
 from accounts.models import Role, Team, User
-from quiz.models import AgreementSnapshot, Granularity
+from quiz.api.quizzes import AnswerInputSerializer
+from quiz.models import AGREEMENT_FIGURE_FIELDS, AgreementSnapshot, Granularity
 from quiz.selectors.analytics import contested_scenarios
 from quiz.selectors.calibration import (
     cohort_candidates,
@@ -143,19 +144,6 @@ class RoundCloseApi(APIView):
         return Response(RoundSerializer(calibration_round).data)
 
 
-class RoundAnswerInputSerializer(serializers.Serializer):
-    """A reviewer's own answer to one scenario of the round."""
-
-    scenario = serializers.IntegerField()
-    verdict = serializers.CharField(allow_blank=True, required=False, default="")
-    clause_id = serializers.CharField(allow_blank=True, required=False, default="")
-    action = serializers.CharField(allow_blank=True, required=False, default="")
-    report_to_ncmec = serializers.BooleanField(allow_null=True, required=False, default=None)
-    report_route = serializers.CharField(allow_blank=True, required=False, default="")
-    confidence = serializers.IntegerField(allow_null=True, required=False, default=None)
-    rationale = serializers.CharField(allow_blank=True, required=False, default="")
-
-
 class RoundAnswerSerializer(serializers.Serializer):
     """An answer given in a round, with who gave it. Nothing about gold or scoring is in it."""
 
@@ -195,12 +183,12 @@ class RoundAnswersApi(APIView):
             answers = round_answers(calibration_round)
         return Response(RoundAnswerSerializer(answers, many=True).data)
 
-    @extend_schema(request=RoundAnswerInputSerializer, responses={201: RoundAnswerSerializer})
+    @extend_schema(request=AnswerInputSerializer, responses={201: RoundAnswerSerializer})
     def post(self, request: Request, pk: int) -> Response:
         calibration_round = round_for_user_get(request.user, pk)
         if not calibration_round.cohort.filter(pk=request.user.pk).exists():
             raise PermissionDenied("Only reviewers in the round's cohort answer it.")
-        serializer = RoundAnswerInputSerializer(data=request.data)
+        serializer = AnswerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         item = calibration_round.items.select_related("scenario").filter(scenario_id=data.pop("scenario")).first()
@@ -277,19 +265,6 @@ class ContestedScenarioSerializer(serializers.Serializer):
     distribution = serializers.DictField(child=serializers.IntegerField())
 
 
-SNAPSHOT_FIELDS = (
-    "n_raters",
-    "n_units",
-    "percent_agreement",
-    "fleiss_kappa",
-    "alpha",
-    "alpha_low",
-    "alpha_high",
-    "ac1",
-    "warnings",
-)
-
-
 class RoundFiguresApi(APIView):
     permission_classes = [has_role(*ALL_ROLES)]
 
@@ -306,7 +281,7 @@ class RoundFiguresApi(APIView):
         ).first()
         if snapshot is None:
             raise Http404("This round has not been measured yet.")
-        figures = {name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS}
+        figures = {name: getattr(snapshot, name) for name in AGREEMENT_FIGURE_FIELDS}
         figures["scenarios"] = round_distribution(calibration_round)
         return Response(RoundFiguresSerializer(figures).data)
 

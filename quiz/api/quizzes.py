@@ -248,23 +248,26 @@ class AttemptDetailApi(APIView):
         return Response(AttemptSerializer(_attempt_payload(attempt)).data)
 
 
+class AnswerInputSerializer(serializers.Serializer):
+    """A reviewer's answer to one scenario, in a quiz or a calibration round, as `answer_record` takes it."""
+
+    scenario = serializers.IntegerField()
+    verdict = serializers.CharField(required=False, allow_blank=True, default="")
+    clause_id = serializers.CharField(required=False, allow_blank=True, default="")
+    action = serializers.CharField(required=False, allow_blank=True, default="")
+    report_to_ncmec = serializers.BooleanField(required=False, allow_null=True, default=None)
+    report_route = serializers.CharField(required=False, allow_blank=True, default="")
+    confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
+    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class AnswerApi(APIView):
     permission_classes = [TRAINEES]
-
-    class AnswerInputSerializer(serializers.Serializer):
-        scenario = serializers.IntegerField()
-        verdict = serializers.CharField(required=False, allow_blank=True, default="")
-        clause_id = serializers.CharField(required=False, allow_blank=True, default="")
-        action = serializers.CharField(required=False, allow_blank=True, default="")
-        report_to_ncmec = serializers.BooleanField(required=False, allow_null=True, default=None)
-        report_route = serializers.CharField(required=False, allow_blank=True, default="")
-        confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
-        rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(request=AnswerInputSerializer, responses={201: AttemptItemSerializer, 409: DETAIL})
     def post(self, request: Request, pk: int) -> Response:
         attempt = attempt_get_for_owner(user=request.user, pk=pk)
-        data = self.AnswerInputSerializer(data=request.data)
+        data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         item = (

@@ -1,7 +1,18 @@
-from .calibration import CalibrationRound, DiscussionNote, RoundItem
+from .calibration import (
+    AGREEMENT_FIGURE_FIELDS,
+    AgreementSnapshot,
+    CalibrationRound,
+    DiscussionNote,
+    DriftAlert,
+    Granularity,
+    ReviewerSnapshot,
+    RoundItem,
+)
 from .quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 
 __all__ = [
+    "AGREEMENT_FIGURE_FIELDS",
+    "AgreementSnapshot",
     "Answer",
     "Assignment",
     "Attempt",
@@ -9,11 +20,10 @@ __all__ = [
     "CalibrationRound",
     "Certification",
     "DiscussionNote",
+    "DriftAlert",
+    "Granularity",
     "Quiz",
     "QuizItem",
+    "ReviewerSnapshot",
     "RoundItem",
 ]
-
-from .calibration import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot
-
-__all__ += ["AgreementSnapshot", "DriftAlert", "Granularity", "ReviewerSnapshot"]

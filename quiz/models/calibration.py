@@ -84,6 +84,20 @@ class Granularity(models.TextChoices):
     MONTH = "month", "Month"
 
 
+# The agreement figures an AgreementSnapshot stores, in reading order; exports and the API list them.
+AGREEMENT_FIGURE_FIELDS = (
+    "n_raters",
+    "n_units",
+    "percent_agreement",
+    "fleiss_kappa",
+    "alpha",
+    "alpha_low",
+    "alpha_high",
+    "ac1",
+    "warnings",
+)
+
+
 class AgreementSnapshot(models.Model):
     """Agreement figures as they were measured for one round, or one team (or one team and clause)
     over one week or month, or every team together (or every team and one clause: the policy team's

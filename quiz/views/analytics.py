@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
-from quiz.models import DriftAlert, Granularity
+from quiz.models import AGREEMENT_FIGURE_FIELDS, DriftAlert, Granularity
 from quiz.selectors.analytics import agreement_overview, contested_scenarios, item_analysis, team_dashboard
 from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
@@ -103,19 +103,7 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-TREND_COLUMNS = (
-    "period_start",
-    "period_end",
-    "n_raters",
-    "n_units",
-    "percent_agreement",
-    "fleiss_kappa",
-    "alpha",
-    "alpha_low",
-    "alpha_high",
-    "ac1",
-    "warnings",
-)
+TREND_COLUMNS = ("period_start", "period_end", *AGREEMENT_FIGURE_FIELDS)
 
 
 def _trend_table(snapshots: Any) -> tuple[list[str], list[list[Any]]]:
@@ -124,15 +112,7 @@ def _trend_table(snapshots: Any) -> tuple[list[str], list[list[Any]]]:
         [
             s.period_start.isoformat(),
             s.period_end.isoformat(),
-            s.n_raters,
-            s.n_units,
-            s.percent_agreement,
-            s.fleiss_kappa,
-            s.alpha,
-            s.alpha_low,
-            s.alpha_high,
-            s.ac1,
-            " ".join(s.warnings),
+            *(" ".join(s.warnings) if name == "warnings" else getattr(s, name) for name in AGREEMENT_FIGURE_FIELDS),
         ]
         for s in snapshots
     ]
