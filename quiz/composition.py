@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 DIFFICULTY_ORDER = ("easy", "medium", "hard")
@@ -92,6 +92,19 @@ def compose(candidates: Sequence[Candidate], count: int, seed: int, *, exclude: 
                 drawn.append(queue.pop(0).id)
     # Shuffle the order so the round-robin pattern does not give the answers away.
     rng.shuffle(drawn)
+    return drawn
+
+
+def compose_preferring_unseen(
+    candidates: Sequence[Candidate], count: int, seed: int, *, seen: Collection[int]
+) -> list[int]:
+    """`compose` over the candidates not in `seen` first; only when those cannot fill the draw is it
+    topped up, stratified in the same way, from the seen ones."""
+    unseen = compose([c for c in candidates if c.id not in seen], count, seed)
+    if len(unseen) >= count:
+        return unseen
+    drawn = unseen + compose([c for c in candidates if c.id in seen], count - len(unseen), seed)
+    random.Random(seed).shuffle(drawn)
     return drawn
 
 

@@ -25,17 +25,35 @@ class RoundCreateForm(forms.Form):
         min_value=1,
         max_value=50,
         label="Automatic pick",
-        help_text="How many scenarios to pick across clauses (in addition to any chosen above).",
+        help_text="How many scenarios to pick across clauses (in addition to any chosen above), among those "
+        "nobody in the cohort has seen graded.",
+    )
+    allow_fewer = forms.BooleanField(
+        required=False,
+        label="Take fewer if needed",
+        help_text="If the bank has fewer blind scenarios than asked for, create the round with those it has.",
     )
     opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
-    def __init__(self, *args, teams, candidates, scenarios, **kwargs) -> None:
+    def __init__(self, *args, teams, candidates, scenarios, seen_counts: dict[int, int], **kwargs) -> None:
+        """``seen_counts``: for each scenario, how many reviewers of the lead's teams have seen it graded;
+        the list marks them, and the service refuses any that someone in the chosen cohort has seen."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["cohort"].queryset = candidates
         self.fields["scenarios"].queryset = scenarios
-        self.fields["scenarios"].label_from_instance = lambda s: f"{s.key} · {s.title}"
+        self.fields["scenarios"].help_text = (
+            "Only scenarios nobody in the cohort has seen graded can be used; the list marks those your "
+            "reviewers have seen."
+        )
+
+        def label(scenario: Scenario) -> str:
+            seen = seen_counts.get(scenario.pk, 0)
+            mark = f" (seen graded by {seen} reviewer{'s' if seen != 1 else ''})" if seen else " (blind)"
+            return f"{scenario.key} · {scenario.title}{mark}"
+
+        self.fields["scenarios"].label_from_instance = label
 
 
 class RoundAnswerForm(forms.Form):

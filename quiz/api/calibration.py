@@ -66,6 +66,12 @@ class RoundSerializer(serializers.Serializer):
     cohort = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
     scenarios = serializers.PrimaryKeyRelatedField(queryset=answerable_scenarios(), many=True, required=False)
     auto_count = serializers.IntegerField(required=False, min_value=1, max_value=50, write_only=True)
+    allow_fewer = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Create the round with fewer scenarios when the bank has fewer blind ones than auto_count asks.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +121,7 @@ class RoundListApi(APIView):
                 cohort=data["cohort"],
                 scenarios=data.get("scenarios", []),
                 auto_count=data.get("auto_count"),
+                allow_fewer=data.get("allow_fewer", False),
             )
         except RoundError as error:
             return _bad_request(error)

@@ -8,6 +8,7 @@ from .calibration import (
     ReviewerSnapshot,
     RoundItem,
 )
+from .exposure import GoldExposure
 from .quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Certification",
     "DiscussionNote",
     "DriftAlert",
+    "GoldExposure",
     "Granularity",
     "Quiz",
     "QuizItem",

@@ -155,6 +155,9 @@ class AttemptItem(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
     scenario = models.ForeignKey("training.Scenario", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField()
+    seen_before = models.BooleanField(
+        default=False, help_text="The reviewer had already been shown this scenario's gold answer when it was drawn."
+    )
 
     class Meta:
         ordering = ["attempt", "position"]

@@ -116,15 +116,20 @@ def quiz_scenarios_drawable() -> QuerySet[Scenario]:
 
 
 def scenario_ids_blind_for(user: User) -> set[int]:
-    """Scenarios of the calibration rounds the user is in that are not closed or cancelled yet. A
-    quiz never draws them for this user: practice shows an answer at once, and the round needs the
-    user's answer given blind (one query)."""
-    return set(
-        RoundItem.objects.filter(
-            calibration_round__cohort=user,
-            calibration_round__closed_at__isnull=True,
-            calibration_round__cancelled_at__isnull=True,
-        ).values_list("scenario_id", flat=True)
+    """Scenarios the user still owes a blind answer: those of the calibration rounds they are in that
+    are not closed or cancelled yet, and those of their assessments in progress. A quiz never draws
+    them for this user: practice shows an answer at once, and a second assessment's results would
+    show the gold of the first one's items before it is submitted (two queries)."""
+    in_rounds = RoundItem.objects.filter(
+        calibration_round__cohort=user,
+        calibration_round__closed_at__isnull=True,
+        calibration_round__cancelled_at__isnull=True,
+    )
+    in_assessments = AttemptItem.objects.filter(
+        attempt__user=user, attempt__status=Attempt.Status.IN_PROGRESS, attempt__mode=Quiz.Mode.ASSESSMENT
+    )
+    return set(in_rounds.values_list("scenario_id", flat=True)) | set(
+        in_assessments.values_list("scenario_id", flat=True)
     )
 
 

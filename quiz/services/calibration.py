@@ -14,13 +14,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
 from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, DiscussionNote, RoundItem
 from quiz.selectors.calibration import round_is_managed_by, teams_led_by
+from quiz.selectors.exposure import scenario_ids_not_blind_for
 from quiz.services.attempts import InputInvalid, QuizError, answer_record
+from quiz.services.exposure import round_results_exposures_record
 from quiz.services.snapshots import round_snapshot_compute
 from training.content_guard import ContentGuardError, assert_safe
 from training.models import PolicyVersion, Scenario
@@ -67,16 +69,24 @@ def answerable_scenarios() -> Any:
     return Scenario.objects.filter(status=Scenario.Status.PUBLISHED, is_worked_example=False)
 
 
-def round_scenarios_pick(*, count: int, seed: int, exclude_ids: Iterable[int] = ()) -> list[Scenario]:
+def _stratum(scenario: Scenario) -> str:
+    return scenario.intended_clause or "none"
+
+
+def round_scenarios_pick(
+    *, count: int, seed: int, exclude_ids: Iterable[int] = (), allow_fewer: bool = False
+) -> list[Scenario]:
     """A stratified pick: take scenarios in turn from each intended clause (benign cases are their
-    own stratum), so that a round covers as many clauses as it has room for."""
+    own stratum), so that a round covers as many clauses as it has room for. When the pool cannot
+    fill ``count``, the lead is told how many scenarios each stratum has left, unless ``allow_fewer``."""
     if count < 1:
         raise RoundError("Pick at least one scenario.", field="auto_count")
     pool = list(answerable_scenarios().exclude(pk__in=list(exclude_ids)).order_by("key", "pk"))
     rng = random.Random(seed)
     strata: dict[str, list[Scenario]] = defaultdict(list)
     for scenario in pool:
-        strata[scenario.intended_clause or "none"].append(scenario)
+        strata[_stratum(scenario)].append(scenario)
+    available = {key: len(members) for key, members in sorted(strata.items())}
     for members in strata.values():
         rng.shuffle(members)
     order = sorted(strata)
@@ -86,9 +96,12 @@ def round_scenarios_pick(*, count: int, seed: int, exclude_ids: Iterable[int] = 
         for key in order:
             if strata[key] and len(picked) < count:
                 picked.append(strata[key].pop())
-    if len(picked) < count:
+    if len(picked) < count and not allow_fewer:
+        per_stratum = ", ".join(f"{key} {n}" for key, n in available.items()) or "none in any clause"
         raise RoundError(
-            f"Only {len(picked)} published scenario(s) are available; pick fewer than {count}.", field="auto_count"
+            f"Only {len(picked)} scenario(s) are still blind for this cohort (nobody in it has seen their gold "
+            f"answer): {per_stratum}. Ask for {len(picked)} or fewer, or take fewer.",
+            field="auto_count",
         )
     return picked
 
@@ -106,9 +119,11 @@ def round_create(
     auto_count: int | None = None,
     policy_version: PolicyVersion | None = None,
     seed: int | None = None,
+    allow_fewer: bool = False,
 ) -> CalibrationRound:
     """Create a round for ``team``: hand-picked ``scenarios``, or ``auto_count`` picked by clause
-    strata (both together: the pick tops up the hand-picked ones). The cohort must be members of the team."""
+    strata (both together: the pick tops up the hand-picked ones). The cohort must be members of the team,
+    and every scenario must be blind for all of them (``allow_fewer``: an automatic pick may come short)."""
     if not teams_led_by(created_by).filter(pk=team.pk).exists():
         raise RoundError("You do not lead this team.", field="team")
     title = title.strip()
@@ -138,9 +153,23 @@ def round_create(
             f"Only published scenarios that are not worked examples can be used: {', '.join(refused)}.",
             field="scenarios",
         )
+    # Blind means blind: no cohort member may have seen the gold of a round scenario, nor be due to
+    # see it when an attempt in progress or another open round ends.
+    not_blind = scenario_ids_not_blind_for([user.pk for user in cohort])
+    seen = [s.key for s in chosen if s.pk in not_blind]
+    if seen:
+        raise RoundError(
+            f"Not blind for this cohort: {', '.join(seen)}. Someone in the cohort has seen the gold answer "
+            "(in practice, a quiz's results or a closed round), or will when an open quiz or round ends. "
+            "Choose scenarios marked as blind.",
+            field="scenarios",
+        )
     if auto_count:
         chosen += round_scenarios_pick(
-            count=auto_count, seed=seed if seed is not None else int(opens_at.timestamp()), exclude_ids=allowed
+            count=auto_count,
+            seed=seed if seed is not None else int(opens_at.timestamp()),
+            exclude_ids=allowed | not_blind,
+            allow_fewer=allow_fewer,
         )
     if not chosen:
         raise RoundError("Choose scenarios, or ask for an automatic pick.", field="scenarios")
@@ -189,15 +218,21 @@ def round_attempt_start(*, calibration_round: CalibrationRound, user: User) -> A
         return existing
     _require_open(calibration_round)
     now = timezone.now()
-    attempt = Attempt.objects.create(
-        user=user,
-        calibration_round=calibration_round,
-        mode=CALIBRATION_MODE,
-        policy_version=calibration_round.policy_version,
-        seed=calibration_round.pk,
-        started_at=now,
-        deadline_at=calibration_round.closes_at,
-    )
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                calibration_round=calibration_round,
+                mode=CALIBRATION_MODE,
+                policy_version=calibration_round.policy_version,
+                seed=calibration_round.pk,
+                started_at=now,
+                deadline_at=calibration_round.closes_at,
+            )
+    except IntegrityError:
+        # The reviewer's first answers arrived together (two tabs, a double click): another request
+        # created the attempt a moment ago, and it is the one attempt.
+        return Attempt.objects.get(calibration_round=calibration_round, user=user)
     AttemptItem.objects.bulk_create(
         AttemptItem(attempt=attempt, scenario_id=scenario_id, position=position)
         for position, scenario_id in calibration_round.items.order_by("position").values_list("position", "scenario_id")
@@ -222,6 +257,9 @@ def round_answer_submit(
     """Record one blind answer in an open round. An answer is final. When the reviewer has answered
     every scenario, their attempt is submitted. Nothing about the gold answer is returned to show."""
     _require_reviewer(calibration_round, user)
+    # Answers share the round's row lock and closing takes it whole, so an answer is either in the
+    # round before it closes (and counted) or refused after: never left in a closed round uncounted.
+    calibration_round = _round_locked_for_answers(calibration_round.pk)
     _require_open(calibration_round)
     if not calibration_round.items.filter(scenario=scenario).exists():
         raise RoundError("That scenario is not in this round.", field="scenario")
@@ -254,6 +292,17 @@ def round_answer_submit(
     return answer
 
 
+def _round_locked_for_answers(pk: int) -> CalibrationRound:
+    """The round, re-read under a shared row lock (PostgreSQL ``FOR SHARE``): answers to one round do
+    not wait for each other, but wait for a close in progress, and a close waits for them. SQLite
+    serialises every write anyway."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(CalibrationRound._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [pk])
+    return CalibrationRound.objects.select_related("policy_version").get(pk=pk)
+
+
 def _attempt_finish(attempt: Attempt, *, status: str) -> None:
     totals = list(Answer.objects.filter(attempt=attempt).values_list("points", "max_points"))
     available = sum(maximum for _, maximum in totals)
@@ -281,6 +330,7 @@ def round_close(*, calibration_round: CalibrationRound, closed_by: User) -> Cali
         _attempt_finish(attempt, status=Attempt.Status.SUBMITTED if has_answers else Attempt.Status.EXPIRED)
     locked.closed_at = timezone.now()
     locked.save(update_fields=["closed_at"])
+    round_results_exposures_record(calibration_round=locked, shown_at=locked.closed_at)
     round_snapshot_compute(calibration_round=locked)
     calibration_round.closed_at = locked.closed_at
     return locked

@@ -25,6 +25,7 @@ from quiz.selectors.calibration import (
     rounds_for_user,
     teams_led_by,
 )
+from quiz.selectors.exposure import seen_graded_counts
 from quiz.services.calibration import (
     RoundError,
     answerable_scenarios,
@@ -92,6 +93,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
         teams=teams,
         candidates=cohort_candidates(teams),
         scenarios=answerable_scenarios().order_by("key"),
+        seen_counts=seen_graded_counts(cohort_candidates(teams).values_list("pk", flat=True)),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,6 +107,7 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
                 cohort=list(data["cohort"]),
                 scenarios=list(data["scenarios"]),
                 auto_count=data["auto_count"],
+                allow_fewer=data["allow_fewer"],
             )
         except RoundError as error:
             _form_error(form, error)

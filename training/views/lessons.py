@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.timezone import now
 
 from accounts.access import role_required
 from accounts.models import Role
+from quiz.services.exposure import worked_example_exposures_record
 
 from ..models import PolicyVersion
 from ..policy import ClauseKind
@@ -41,6 +43,10 @@ def lesson_detail(request: HttpRequest, clause_id: str) -> HttpResponse:
     version = _published()
     lesson = lesson_for_clause(version, clause_id)
     policy = engine_policy(version)
+    # The worked examples show their gold answers: they join the reader's exposure record.
+    worked_example_exposures_record(
+        user_id=request.user.pk, scenario_ids=[example.scenario.pk for example in lesson.examples], shown_at=now()
+    )
     return render(
         request,
         "training/lessons/detail.html",

@@ -7,7 +7,8 @@ from training.models import PolicyVersion
 
 from ...models.quizzes import Attempt
 from ...scoring import RubricInvalid, rubric_from_dict
-from ...services.attempts import InputInvalid, rescore_apply, rescore_plan
+from ...services.attempts import InputInvalid
+from ...services.rescore import rescore_apply, rescore_plan
 
 
 class Command(BaseCommand):
