@@ -359,9 +359,10 @@ def test_fleiss_kappa_ignores_units_nobody_rated() -> None:
     assert fleiss_kappa(with_empty_unit) == pytest.approx(fleiss_kappa(ratings), abs=1e-15)
 
 
-def test_fleiss_kappa_rejects_units_with_unequal_rating_counts() -> None:
-    with pytest.raises(ValueError, match="same number of ratings on every unit"):
-        fleiss_kappa([["a", "b", "a"], ["a", None, "b"], ["b", "b", "a"]])
+def test_fleiss_kappa_accepts_units_with_unequal_rating_counts() -> None:
+    # Gwet's generalisation. Units (a, a, b), (b, b), (a, b, a): pa = (1/3 + 1 + 1/3) / 3 = 5/9;
+    # pi_a = (2/3 + 0 + 2/3) / 3 = 4/9, pi_b = 5/9, so pe = 41/81 and kappa = (45 - 41) / (81 - 41).
+    assert fleiss_kappa([["a", "b", "a"], ["a", None, "b"], ["b", "b", "a"]]) == pytest.approx(0.1, abs=1e-15)
 
 
 def test_cohen_kappa_rejects_sequences_of_different_lengths() -> None:
@@ -635,10 +636,11 @@ def test_summarise_reports_the_headline_figures() -> None:
     assert summary.warnings == ()
 
 
-def test_summarise_reports_no_fleiss_kappa_when_rating_counts_differ() -> None:
+def test_summarise_reports_fleiss_kappa_when_rating_counts_differ() -> None:
     ratings = AGREEING.astype(float)
     ratings[0, 0] = np.nan
-    assert summarise(ratings, n_resamples=20).fleiss_kappa is None
+    assert summarise(ratings, n_resamples=20).fleiss_kappa == fleiss_kappa(ratings)
+    assert 0.0 < fleiss_kappa(ratings) < 1.0
 
 
 # --------------------------------------------------------------------------------------
