@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .usernames import username_normalise
+
 
 class Role(models.TextChoices):
     TRAINEE = "trainee", "Trainee"
@@ -19,6 +21,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Usernames are stored normalised (NFKC, case-folded), as log-in and lockout compare them, so
+        ``Fatima`` and ``fatima`` cannot be two accounts. Used by create_user and the admin's forms."""
+        return username_normalise(username) if isinstance(username, str) else username
 
     @property
     def is_trainee(self) -> bool:

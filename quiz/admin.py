@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 
+from training.admin import BoundedInputAdmin
 from training.forms import guarded_text
 
 from . import admin_calibration  # noqa: F401  (registers calibration and snapshot admin)
@@ -31,7 +32,7 @@ class QuizAdminForm(forms.ModelForm):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(BoundedInputAdmin, admin.ModelAdmin):
     form = QuizAdminForm
     list_display = [
         "title",
@@ -57,7 +58,7 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ["quiz", "trainee", "team", "due_at", "assigned_by"]
     list_filter = ["team"]
     raw_id_fields = ["trainee"]
@@ -74,7 +75,7 @@ class AttemptItemInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = [
         "user",
         "quiz",
@@ -97,10 +98,12 @@ class AttemptAdmin(admin.ModelAdmin):
         return ["seed", "policy_version", "rubric", "score", "critical_misses", "passed", "submitted_at"]
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status == Attempt.Status.IN_PROGRESS
+        # Narrows Django's check (the user's permissions), never replaces it.
+        in_progress = obj is None or obj.status == Attempt.Status.IN_PROGRESS
+        return super().has_delete_permission(request, obj) and in_progress
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedInputAdmin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

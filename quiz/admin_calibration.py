@@ -5,11 +5,12 @@ from django.contrib import admin
 
 from quiz.models import AgreementSnapshot, CalibrationRound, DiscussionNote, DriftAlert, ReviewerSnapshot, RoundItem
 from quiz.services.calibration import NOTE_MAX_LENGTH
+from training.admin import BoundedInputAdmin
 from training.forms import guarded_text
 
 
 @admin.register(AgreementSnapshot)
-class AgreementSnapshotAdmin(admin.ModelAdmin):
+class AgreementSnapshotAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ("scope", "team", "calibration_round", "clause_id", "granularity", "period_start", "alpha")
     list_filter = ("scope", "granularity", "team")
     list_select_related = ("team", "calibration_round")
@@ -19,7 +20,7 @@ class AgreementSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewerSnapshot)
-class ReviewerSnapshotAdmin(admin.ModelAdmin):
+class ReviewerSnapshotAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ("user", "team", "granularity", "period_start", "accuracy", "kappa_vs_gold", "n_answers")
     list_filter = ("granularity", "team")
     list_select_related = ("user", "team")
@@ -29,7 +30,7 @@ class ReviewerSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(DriftAlert)
-class DriftAlertAdmin(admin.ModelAdmin):
+class DriftAlertAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ("metric", "team", "user", "threshold", "period_start", "raised_at", "acknowledged_at")
     list_filter = ("metric", "team")
     list_select_related = ("team", "user")
@@ -67,7 +68,7 @@ class DiscussionNoteInline(admin.StackedInline):
 
 
 @admin.register(CalibrationRound)
-class CalibrationRoundAdmin(admin.ModelAdmin):
+class CalibrationRoundAdmin(BoundedInputAdmin, admin.ModelAdmin):
     """Rounds are run from the lead pages; the admin shows them, and closed rounds are read-only."""
 
     form = CalibrationRoundForm
@@ -78,4 +79,5 @@ class CalibrationRoundAdmin(admin.ModelAdmin):
     inlines = [RoundItemInline, DiscussionNoteInline]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.closed_at is None
+        # Narrows Django's check (the user's permissions), never replaces it.
+        return super().has_change_permission(request, obj) and (obj is None or obj.closed_at is None)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from training.forms import BoundedDateTimeField
 from training.models import Scenario
 from training.policy import Policy
 
@@ -188,7 +189,7 @@ class AssignmentForm(forms.Form):
     quiz = forms.ModelChoiceField(queryset=Quiz.objects.none())
     team = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="— no team —")
     trainee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="— no single trainee —")
-    due_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Due")
+    due_at = BoundedDateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="Due")
 
     def __init__(self, *args: Any, quizzes: Any, teams: Any, trainees: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

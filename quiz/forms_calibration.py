@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from accounts.models import Team, User
+from config.input_bounds import latest_datetime
+from training.forms import BoundedDateTimeField
 from training.models import Scenario
 from training.policy import Policy
 
+# What the round page suggests as the new closing time: two days after the current one.
+EXTENSION = dt.timedelta(days=2)
 CONFIDENCE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -33,8 +39,8 @@ class RoundCreateForm(forms.Form):
         label="Take fewer if needed",
         help_text="If the bank has fewer blind scenarios than asked for, create the round with those it has.",
     )
-    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = BoundedDateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = BoundedDateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(self, *args, teams, candidates, scenarios, seen_counts: dict[int, int], **kwargs) -> None:
         """``seen_counts``: for each scenario, how many reviewers of the lead's teams have seen it graded;
@@ -102,7 +108,15 @@ class NoteForm(forms.Form):
 
 
 class RoundExtendForm(forms.Form):
-    closes_at = forms.DateTimeField(
+    closes_at = BoundedDateTimeField(
         label="New closing time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+    @staticmethod
+    def suggested_closing(closes_at: dt.datetime, *, now: dt.datetime) -> dt.datetime:
+        """Two days after the later of the current closing time and now, and never past the latest
+        closing time the form accepts (a round already closing in the year 9999 would overflow)."""
+        latest = latest_datetime(now)
+        start = max(closes_at, now)
+        return latest if start >= latest - EXTENSION else start + EXTENSION

@@ -19,12 +19,15 @@ __all__ = [
     "NO_CLAUSE",
     "UPPER_LOWER_SHARE",
     "ItemStatistics",
+    "ReviewerGroups",
     "decision_label",
     "discrimination_index",
     "facility_index",
     "item_agreement",
     "item_statistics",
     "item_statistics_from_answers",
+    "item_statistics_with_groups",
+    "reviewer_groups",
 ]
 
 # The label of a decision that names no clause.
@@ -67,31 +70,57 @@ def facility_index(correct: Sequence[Sequence[float | bool | None]] | npt.NDArra
     return _facility(_as_float(correct))
 
 
-def discrimination_index(
+@dataclass(frozen=True, slots=True)
+class ReviewerGroups:
+    """Kelley's upper and lower groups as reviewer positions (rows of the correctness matrix), with
+    each reviewer's overall accuracy (NaN for a reviewer with no answer)."""
+
+    upper: tuple[int, ...]
+    lower: tuple[int, ...]
+    accuracy: tuple[float, ...]
+
+
+def reviewer_groups(
     correct: Sequence[Sequence[float | bool | None]] | npt.NDArray[Any], *, share: float = UPPER_LOWER_SHARE
+) -> ReviewerGroups:
+    """The top and bottom ``share`` of reviewers by overall accuracy (at least one each; none with
+    fewer than two reviewers). Ties keep input order."""
+    if not 0.0 < share <= 0.5:
+        raise ValueError(f"share must be in (0, 0.5]; got {share}")
+    arr = _as_float(correct)
+    n_reviewers = arr.shape[0]
+    answered = ~np.isnan(arr)
+    per_reviewer = np.where(answered, arr, 0.0).sum(axis=1)
+    counts = answered.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        accuracy = np.where(counts > 0, per_reviewer / np.where(counts > 0, counts, 1), np.nan)
+    if n_reviewers < 2:
+        return ReviewerGroups((), (), tuple(accuracy.tolist()))
+    overall = np.where(counts > 0, accuracy, -1.0)
+    group = max(1, round(share * n_reviewers))
+    order = np.argsort(-overall, kind="stable")  # best first; ties keep input order
+    return ReviewerGroups(tuple(order[:group].tolist()), tuple(order[-group:].tolist()), tuple(accuracy.tolist()))
+
+
+def discrimination_index(
+    correct: Sequence[Sequence[float | bool | None]] | npt.NDArray[Any],
+    *,
+    share: float = UPPER_LOWER_SHARE,
+    groups: ReviewerGroups | None = None,
 ) -> npt.NDArray[np.float64]:
     """Per item, facility among the top ``share`` of reviewers by overall accuracy minus facility
     among the bottom ``share``. Ranges from -1 to 1; near 0 or negative means the item does not
     separate careful reviewers from the rest (often a sign the case or the guidance is unclear).
 
     Each group has at least one reviewer; with fewer than two reviewers the index is NaN. Items
-    nobody in a group answered are NaN.
+    nobody in a group answered are NaN. ``groups`` gives the groups instead of ranking these
+    reviewers (a partial refresh keeps the ranking of the last full analysis).
     """
-    if not 0.0 < share <= 0.5:
-        raise ValueError(f"share must be in (0, 0.5]; got {share}")
     arr = _as_float(correct)
-    n_reviewers = arr.shape[0]
-    if n_reviewers < 2:
+    groups = groups if groups is not None else reviewer_groups(arr, share=share)
+    if not groups.upper or not groups.lower:
         return np.full(arr.shape[1] if arr.ndim == 2 else 0, np.nan)
-    answered = ~np.isnan(arr)
-    per_reviewer = np.where(answered, arr, 0.0).sum(axis=1)
-    counts = answered.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        overall = np.where(counts > 0, per_reviewer / np.where(counts > 0, counts, 1), -1.0)
-    group = max(1, round(share * n_reviewers))
-    order = np.argsort(-overall, kind="stable")  # best first; ties keep input order
-    upper, lower = order[:group], order[-group:]
-    return _facility(arr[upper]) - _facility(arr[lower])
+    return _facility(arr[list(groups.upper)]) - _facility(arr[list(groups.lower)])
 
 
 def _pair_agreement(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -144,15 +173,20 @@ class ItemStatistics:
 
 
 def _statistics_from_codes(
-    codes: npt.NDArray[np.int64], gold_codes: npt.NDArray[np.int64], labels: Sequence[Hashable]
-) -> list[ItemStatistics]:
+    codes: npt.NDArray[np.int64],
+    gold_codes: npt.NDArray[np.int64],
+    labels: Sequence[Hashable],
+    groups: ReviewerGroups | None = None,
+) -> tuple[list[ItemStatistics], ReviewerGroups]:
     """The vectorised core: reviewers x items ``codes`` (-1 missing), one gold code per item
     (-1 when the gold label was never given, so nobody can be right)."""
     n_items = codes.shape[1]
     answered = codes >= 0
     correct = np.where(answered, (codes == gold_codes[None, :]).astype(np.float64), np.nan)
     facility = _facility(correct)
-    discrimination = discrimination_index(correct) if codes.shape[0] else np.full(n_items, np.nan)
+    if groups is None:
+        groups = reviewer_groups(correct) if codes.shape[0] else ReviewerGroups((), (), ())
+    discrimination = discrimination_index(correct, groups=groups) if codes.shape[0] else np.full(n_items, np.nan)
     counts = _counts(codes, len(labels))
     agreement = _pair_agreement(counts)
     n_answers = counts.sum(axis=1)
@@ -178,7 +212,7 @@ def _statistics_from_codes(
                 modal_share=distribution[0][1] / n if n else math.nan,
             )
         )
-    return out
+    return out, groups
 
 
 def _gold_codes(gold: Sequence[Hashable], index: dict[Hashable, int]) -> npt.NDArray[np.int64]:
@@ -191,7 +225,7 @@ def item_statistics(labels: Sequence[Sequence[Hashable | None]], gold: Sequence[
     if labels and any(len(row) != n_items for row in labels):
         raise ValueError("every reviewer needs one entry per item (use None for missing)")
     codes, names = _encode_matrix(labels) if labels else (np.empty((0, n_items), dtype=np.int64), [])
-    return _statistics_from_codes(codes, _gold_codes(gold, {name: i for i, name in enumerate(names)}), names)
+    return _statistics_from_codes(codes, _gold_codes(gold, {name: i for i, name in enumerate(names)}), names)[0]
 
 
 def item_statistics_from_answers(
@@ -199,10 +233,25 @@ def item_statistics_from_answers(
     items: Sequence[int] | npt.NDArray[np.integer],
     labels: Sequence[Hashable],
     gold: Sequence[Hashable],
+    *,
+    groups: ReviewerGroups | None = None,
 ) -> list[ItemStatistics]:
     """The same figures from answers as parallel columns, the shape the database returns them in:
     ``reviewers[k]`` (0-based position) gave ``labels[k]`` on item ``items[k]`` (0-based position,
-    one of ``len(gold)`` items). One answer per reviewer and item; a later duplicate wins."""
+    one of ``len(gold)`` items). One answer per reviewer and item; a later duplicate wins.
+    ``groups`` (reviewer positions) replaces the ranking of these reviewers for discrimination."""
+    return item_statistics_with_groups(reviewers, items, labels, gold, groups=groups)[0]
+
+
+def item_statistics_with_groups(
+    reviewers: Sequence[int] | npt.NDArray[np.integer],
+    items: Sequence[int] | npt.NDArray[np.integer],
+    labels: Sequence[Hashable],
+    gold: Sequence[Hashable],
+    *,
+    groups: ReviewerGroups | None = None,
+) -> tuple[list[ItemStatistics], ReviewerGroups]:
+    """``item_statistics_from_answers`` and the reviewer groups its discrimination used."""
     n_items = len(gold)
     reviewer_index = np.asarray(reviewers, dtype=np.int64)
     item_index = np.asarray(items, dtype=np.int64)
@@ -216,4 +265,4 @@ def item_statistics_from_answers(
     n_reviewers = int(reviewer_index.max()) + 1 if reviewer_index.size else 0
     codes = np.full((n_reviewers, n_items), -1, dtype=np.int64)
     codes[reviewer_index, item_index] = label_codes
-    return _statistics_from_codes(codes, _gold_codes(gold, index), list(index))
+    return _statistics_from_codes(codes, _gold_codes(gold, index), list(index), groups)

@@ -1,6 +1,6 @@
 """Security review: how people log in and stay logged in. Session-only API authentication (no
-Basic auth), CSRF on session writes, login throttling, safe redirects after login, sessions that
-end with the browser, the admin for staff only, and production settings."""
+Basic auth), CSRF on session writes, safe redirects after login, sessions that end with the
+browser, the admin for staff only, and production settings. Login lockout: test_security_lockout.py."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import base64
 import json
 import subprocess
 import sys
-import time
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -20,23 +18,6 @@ from quiz.models import Attempt
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-for-tests-only"
-LOCKED = (
-    "Too many failed log-ins for this username. "
-    "Try again in 15 minutes, or ask an administrator to reset your password."
-)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _fail(client: Client, username: str, times: int) -> None:
-    for _ in range(times):
-        client.post(reverse("login"), {"username": username, "password": "wrong"})
-
 
 # --- API authentication ------------------------------------------------------------------------
 
@@ -71,64 +52,6 @@ def test_an_oversized_json_body_is_refused_before_anything_is_done(trainee_clien
     response = trainee_client.post("/api/attempts/", body, content_type="application/json")
 
     assert (response.status_code, Attempt.objects.count()) == (400, 0)
-
-
-# --- Login throttling ----------------------------------------------------------------------------
-
-
-def test_five_failed_log_ins_lock_the_username_even_for_the_right_password(anonymous_client, trainee):
-    _fail(anonymous_client, "tara", 5)
-
-    response = anonymous_client.post(reverse("login"), {"username": "tara", "password": PASSWORD})
-
-    assert (
-        response.status_code,
-        response.context["form"].non_field_errors(),
-        "_auth_user_id" in anonymous_client.session,
-    ) == (
-        200,
-        [LOCKED],
-        False,
-    )
-
-
-def test_four_failed_log_ins_still_let_the_right_password_in_and_reset_the_count(anonymous_client, trainee):
-    _fail(anonymous_client, "tara", 4)
-    anonymous_client.post(reverse("login"), {"username": "tara", "password": PASSWORD})
-    anonymous_client.logout()
-    _fail(anonymous_client, "tara", 4)
-
-    response = anonymous_client.post(reverse("login"), {"username": "tara", "password": PASSWORD})
-
-    assert (response.status_code, response.url) == (302, "/")
-
-
-def test_a_locked_username_does_not_lock_anyone_else(anonymous_client, trainee, second_trainee):
-    _fail(anonymous_client, "tara", 5)
-
-    response = anonymous_client.post(reverse("login"), {"username": "theo", "password": PASSWORD})
-
-    assert (response.status_code, response.url) == (302, "/")
-
-
-def test_the_lock_also_holds_on_the_admin_login(anonymous_client, policy_member):
-    _fail(anonymous_client, "priya", 5)
-
-    response = anonymous_client.post(
-        "/admin/login/?next=/admin/", {"username": "priya", "password": PASSWORD, "next": "/admin/"}
-    )
-
-    assert (response.status_code, "_auth_user_id" in anonymous_client.session) == (200, False)
-
-
-def test_the_lock_lifts_when_its_window_ends(anonymous_client, trainee, settings):
-    settings.CONCORDANCE = {**settings.CONCORDANCE, "LOGIN_THROTTLE": {"MAX_FAILURES": 2, "WINDOW_SECONDS": 1}}
-    _fail(anonymous_client, "tara", 2)
-    time.sleep(1.1)
-
-    response = anonymous_client.post(reverse("login"), {"username": "tara", "password": PASSWORD})
-
-    assert (response.status_code, response.url) == (302, "/")
 
 
 # --- Redirects after login -----------------------------------------------------------------------

@@ -28,7 +28,7 @@ def test_a_quiz_title_with_a_real_link_is_refused_with_a_field_message(lead_clie
     response = lead_client.post(reverse("quiz:quiz-create"), {**QUIZ_FORM, "title": f"Read {LINK} first"})
 
     assert (response.status_code, response.context["form"].errors, Quiz.objects.count()) == (
-        200,
+        400,
         {"title": [f"This title cannot be saved: {LINK_MESSAGE}"]},
         0,
     )
@@ -83,7 +83,7 @@ def test_a_policy_change_note_with_a_real_link_is_refused_with_a_field_message(p
     )
 
     assert (response.status_code, response.context["form"].errors, PolicyVersion.objects.count()) == (
-        200,
+        400,
         {"change_note": [f"This change note cannot be saved: {LINK_MESSAGE}"]},
         1,
     )
@@ -131,7 +131,7 @@ def test_the_admins_quiz_form_refuses_a_title_with_a_real_link(admin_client_, pu
     )
 
     assert (response.status_code, response.context["adminform"].form.errors.get("title"), Quiz.objects.count()) == (
-        200,
+        400,
         [LINK_MESSAGE],
         0,
     )

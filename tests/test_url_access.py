@@ -37,11 +37,11 @@ from quiz.models import DriftAlert
 from quiz.services.attempts import answer_record, assignment_create, attempt_start, attempt_submit
 from quiz.services.calibration import round_answer_submit, round_close, round_create
 from tests.accounts.factories import TeamMembershipFactory, UserFactory
-from tests.quiz.factories import QuizFactory, quiz_bank
+from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
 from tests.training.factories import PolicyVersionFactory, ScenarioFactory
 
-# Namespaces and URL names left out: Django's admin (its own permission system, tested by Django)
-# and the login/logout views, which anonymous visitors must be able to use.
+# Namespaces and URL names left out: Django's admin (its own URL shapes; its role matrix is
+# tests/test_security_admin.py) and the login/logout views, which anonymous visitors must be able to use.
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"login", "logout"}
 
@@ -136,21 +136,30 @@ class World:
         self.published = published
         self.draft = PolicyVersionFactory(version="2030-01-draft")
         self.bank = quiz_bank()
-        scenarios = list(self.bank.values())
+        # Rounds are blind: quizzes ask fixed scenarios of the bank, and each round has its own.
+        quiz_scenarios = [self.bank[key] for key in ("Q-V4", "Q-V1", "Q-B5")]
+        round_scenarios = {
+            state: [ScenarioFactory(key=f"T-ROUND-{state.upper()}-{n}", title=f"Round case {n}") for n in (1, 2)]
+            for state in ("open", "closed")
+        }
         self.draft_scenario = ScenarioFactory(key="T-DRAFT", status="draft", published_at=None)
         second_outside = UserFactory(username="olga", role=Role.TRAINEE)
         TeamMembershipFactory(team=other_team, user=second_outside)
         self.team = {
-            "north": self._team(team, team_lead, [trainee, second_trainee], scenarios, now),
-            "south": self._team(other_team, other_lead, [outside_trainee, second_outside], scenarios, now),
+            "north": self._team(team, team_lead, [trainee, second_trainee], quiz_scenarios, round_scenarios, now),
+            "south": self._team(
+                other_team, other_lead, [outside_trainee, second_outside], quiz_scenarios, round_scenarios, now
+            ),
         }
-        self.round_scenario = scenarios[0]
+        self.round_scenario = round_scenarios["open"][0]
 
     @staticmethod
-    def _team(team, lead, members, scenarios, now) -> dict[str, list[Any]]:
+    def _team(team, lead, members, quiz_scenarios, round_scenarios, now) -> dict[str, list[Any]]:
         practice = QuizFactory(title=f"{team.name} practice", mode="practice", question_count=3, created_by=lead)
         assessment = QuizFactory(title=f"{team.name} assessment", mode="assessment", question_count=3, created_by=lead)
         for quiz in (practice, assessment):
+            for position, scenario in enumerate(quiz_scenarios, start=1):
+                QuizItemFactory(quiz=quiz, scenario=scenario, position=position)
             assignment_create(assigned_by=lead, quiz=quiz, team=team, due_at=now + dt.timedelta(days=3))
         reviewer = members[0]
         open_attempt = attempt_start(user=reviewer, quiz=practice, seed=1)
@@ -177,14 +186,14 @@ class World:
                     opens_at=opens,
                     closes_at=now + dt.timedelta(days=7),
                     cohort=members,
-                    scenarios=scenarios[:3],
+                    scenarios=round_scenarios[title],
                 )
             )
         for member in members:
             round_answer_submit(
                 calibration_round=rounds[1],
                 user=member,
-                scenario=scenarios[0],
+                scenario=round_scenarios["closed"][0],
                 verdict="violating",
                 clause_id="V4",
                 action="permanent_suspension",

@@ -4,12 +4,26 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import guarded_text
+from .forms import ADMIN_FORMFIELD_OVERRIDES, guarded_text
 from .models import SCENARIO_CONTENT_FIELDS, PolicyVersion, Scenario
 from .policy import check_policy_document
 from .scenario_bank import check_content
 from .selectors import engine_policy, published_policy_version
 from .services import CHANGE_NOTE_MAX_LENGTH, PolicyVersionError, policy_version_publish
+
+
+class BoundedInputAdmin:
+    """For every ModelAdmin of ours: the input bounds of config.input_bounds on the admin's JSON and
+    datetime fields, and a refused form answers 400, as the product's forms do."""
+
+    formfield_overrides = ADMIN_FORMFIELD_OVERRIDES
+
+    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "POST" and context.get("errors"):
+            response.status_code = 400
+        return response
 
 
 class PolicyVersionForm(forms.ModelForm):
@@ -29,7 +43,7 @@ class PolicyVersionForm(forms.ModelForm):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SimpleHistoryAdmin):
+class PolicyVersionAdmin(BoundedInputAdmin, SimpleHistoryAdmin):
     form = PolicyVersionForm
     list_display = ("policy", "version", "status", "effective_date", "published_at", "published_by")
     list_filter = ("policy", "status")
@@ -43,7 +57,8 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request: HttpRequest, obj: PolicyVersion | None = None) -> bool:
-        return obj is None or obj.is_editable
+        # Narrows Django's check (the user's permissions), never replaces it.
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
 
     @admin.action(description="Publish the selected draft")
     def publish(self, request: HttpRequest, queryset: QuerySet[PolicyVersion]) -> None:
@@ -71,7 +86,8 @@ class ScenarioAdminForm(forms.ModelForm):
             raise forms.ValidationError("No policy version is published yet; scenarios are checked against it.")
         facts = cleaned.get("facts")
         if not isinstance(facts, dict):
-            self.add_error("facts", "Facts must be a JSON object of fact name to value.")
+            if "facts" not in self.errors:
+                self.add_error("facts", "Facts must be a JSON object of fact name to value.")
             return cleaned
         _, problems = check_content(
             engine_policy(version),
@@ -97,7 +113,7 @@ class ScenarioAdminForm(forms.ModelForm):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(BoundedInputAdmin, SimpleHistoryAdmin):
     """Drafts can be corrected here; published and retired revisions are read-only (a change is a
     new revision, made on the scenario pages). Review and publishing happen on the scenario pages,
     where the four-eyes rule is enforced, so status and reviewer are read-only here."""

@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.db import models
+from django.forms.fields import InvalidJSONInput
+from django.utils import timezone
+
+from config.input_bounds import datetime_problem, json_value_problem, too_deep_message
 
 from .content_guard import check_text
 from .models import Scenario
@@ -16,6 +23,55 @@ def guarded_text(value: str, *, max_length: int) -> str:
     if problems:
         raise forms.ValidationError([problem.message for problem in problems])
     return value
+
+
+# --- Input bounds (config.input_bounds) for forms and the admin ---------------------------------------
+
+
+class BoundedJSONField(forms.JSONField):
+    """Django's JSON field, refusing (instead of failing on) JSON nested too deeply and text with lone
+    surrogates, and showing such input back as typed."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            converted = super().to_python(value)
+        except RecursionError:
+            raise forms.ValidationError(f"The JSON is {too_deep_message()}.", code="invalid") from None
+        problem = json_value_problem(converted)
+        if problem:
+            raise forms.ValidationError(f"The JSON is not allowed: {problem}.", code="invalid")
+        return converted
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        try:
+            value = super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+        return InvalidJSONInput(data) if json_value_problem(value) else value
+
+
+class _BoundedDateTimeMixin:
+    def validate(self, value: dt.datetime | None) -> None:
+        super().validate(value)  # type: ignore[misc]
+        if value is not None:
+            problem = datetime_problem(value, now=timezone.now())
+            if problem:
+                raise forms.ValidationError(problem, code="out_of_range")
+
+
+class BoundedDateTimeField(_BoundedDateTimeMixin, forms.DateTimeField):
+    """A date and time within the years the product schedules in (from 2000 to five years ahead)."""
+
+
+class BoundedSplitDateTimeField(_BoundedDateTimeMixin, forms.SplitDateTimeField):
+    """The admin's date and time inputs, within the same years."""
+
+
+# For every ModelAdmin: the same bounds on the admin's JSON and datetime inputs.
+ADMIN_FORMFIELD_OVERRIDES = {
+    models.JSONField: {"form_class": BoundedJSONField},
+    models.DateTimeField: {"form_class": BoundedSplitDateTimeField, "widget": admin_widgets.AdminSplitDateTime},
+}
 
 
 class DraftPolicyVersionForm(forms.Form):

@@ -38,12 +38,17 @@ def policy_version_get(*, pk: int) -> PolicyVersion:
 
 @lru_cache(maxsize=64)
 def _parsed(pk: int, stamp: str) -> Policy:
-    # `stamp` (updated_at) is part of the key so that an edited draft is parsed again.
-    return parse_policy(PolicyVersion.objects.get(pk=pk).document)
+    # `stamp` (updated_at) is part of the key so that an edited draft is parsed again; a published
+    # version never changes, so it is fetched and parsed once per process.
+    return parse_policy(PolicyVersion.objects.values_list("document", flat=True).get(pk=pk))
 
 
 def engine_policy(version: PolicyVersion) -> Policy:
-    """The engine's view of a stored version, parsed once per change."""
+    """The engine's view of a stored version, parsed once per change (per pk and updated_at).
+
+    Only the version's pk and updated_at are read, so callers on hot paths may load versions with
+    ``.defer("document")`` (or ``.defer("policy_version__document")`` through a relation): the
+    document is then fetched once per process, here, rather than with every row."""
     return _parsed(version.pk, version.updated_at.isoformat())
 
 
@@ -200,6 +205,28 @@ def policy_impact(*, draft: PolicyVersion, published: PolicyVersion) -> list[Out
         for scenario in published_scenarios().only("key", "title", "facts")
     ]
     return outcome_changes(engine_policy(published), engine_policy(draft), cases)
+
+
+def scenario_ids_with_changed_gold(version_id: int) -> set[int]:
+    """Published scenarios whose gold answer the published version ``version_id`` changed compared
+    with the version it replaced (the one retired when it was published). Empty for a first version."""
+    version = PolicyVersion.objects.get(pk=version_id)
+    replaced = (
+        PolicyVersion.objects.filter(policy=version.policy, status=PolicyVersion.Status.RETIRED)
+        .exclude(pk=version.pk)
+        .order_by("-retired_at")
+        .first()
+    )
+    if replaced is None:
+        return set()
+    scenarios = list(published_scenarios().only("pk", "key", "title", "facts"))
+    changed = {
+        change.key
+        for change in outcome_changes(
+            engine_policy(replaced), engine_policy(version), [(s.key, s.title, s.facts) for s in scenarios]
+        )
+    }
+    return {scenario.pk for scenario in scenarios if scenario.key in changed}
 
 
 def policy_version_by_label_or_pk(value: str, policy: str = DEFAULT_POLICY) -> PolicyVersion | None:

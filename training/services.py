@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import User
+from quiz.tasks import enqueue_on_commit, refresh_after_publish
 
 from .content_guard import check_text
 from .models import SCENARIO_CONTENT_FIELDS, PolicyVersion, Scenario
@@ -127,6 +128,8 @@ def policy_version_publish(*, version: PolicyVersion, published_by: User | None)
     version.published_at = now
     version.published_by = published_by
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    # Measurement follows what is taught: figures that compare with the gold answer are refreshed.
+    enqueue_on_commit(refresh_after_publish, version.pk)
     return version
 
 
@@ -479,6 +482,9 @@ def _content_from_entry(entry: BankEntry) -> dict[str, Any]:
     }
 
 
+PROGRESS_EVERY = 25
+
+
 @transaction.atomic
 def scenario_bank_import(
     *,
@@ -486,8 +492,9 @@ def scenario_bank_import(
     policy_version: PolicyVersion | None = None,
     actor: User | None = None,
     reviewer: User | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import bank entries as published scenarios; all or nothing.
+    """Import bank entries as published scenarios; all or nothing. ``progress`` hears how far it is.
 
     Every entry is checked (guard, facts, intended clause/action/route against the engine under
     `policy_version`, the published version by default) before anything is written; any problem
@@ -507,6 +514,8 @@ def scenario_bank_import(
         problems += entry_problems
         if entry is not None:
             parsed.append(entry)
+    say = progress or (lambda message: None)
+    say(f"Checking {len(parsed)} entries against the content guard and the engine…")
     problems += check_bank(policy, parsed)
     latest: dict[str, Scenario] = {}
     for scenario in (
@@ -532,7 +541,9 @@ def scenario_bank_import(
     now = timezone.now()
     # Rows are written in an order unrelated to the keys, so database ids do not group scenarios
     # by clause (keys are named after the intended clause; ids reach trainees in quiz items).
-    for entry in sorted(parsed, key=lambda entry: hashlib.sha256(entry.key.encode()).hexdigest()):
+    for done, entry in enumerate(sorted(parsed, key=lambda entry: hashlib.sha256(entry.key.encode()).hexdigest()), 1):
+        if done % PROGRESS_EVERY == 0 or done == len(parsed):
+            say(f"Writing: {done}/{len(parsed)} entries.")
         current = latest.get(entry.key)
         if current is not None and _entry_of(current).content() == entry.content():
             report.unchanged.append(entry.key)

@@ -20,11 +20,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# One cache shared by every worker (login lockouts are counted there). The database cache needs no
-# extra service: create its table once with `python manage.py createcachetable`.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "concordance_cache",
-    }
-}
+# Log-in lockouts are counted in the database (django-axes' tables, created by `migrate`), so every
+# gunicorn worker sees the same counts; no shared cache is needed.

@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
 from accounts.models import Role, Team, User
+from config.schema import BAD_REQUEST
+from quiz.api.fields import BoundedDateTimeField
 from quiz.api.quizzes import AnswerInputSerializer
 from quiz.models import AGREEMENT_FIGURE_FIELDS, AgreementSnapshot, Granularity
 from quiz.selectors.analytics import contested_scenarios
@@ -59,8 +61,8 @@ class RoundSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(max_length=200)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = BoundedDateTimeField()
+    closes_at = BoundedDateTimeField()
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null until a lead closes it.")
     state = serializers.SerializerMethodField()
     cohort = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True)
@@ -139,7 +141,7 @@ class RoundDetailApi(APIView):
 class RoundCloseApi(APIView):
     permission_classes = [has_role(*LEAD_ROLES)]
 
-    @extend_schema(request=None, responses=RoundSerializer)
+    @extend_schema(request=None, responses={200: RoundSerializer, 400: BAD_REQUEST})
     def post(self, request: Request, pk: int) -> Response:
         calibration_round = round_for_user_get(request.user, pk)
         if not round_is_managed_by(calibration_round, request.user):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
 from accounts.models import Role
+from config.schema import CONFLICT, NOT_FOUND
+from training.api.fields import ActionField, ClauseField, RouteField, VerdictField
 from training.models import Scenario
 
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Quiz
@@ -33,6 +35,7 @@ from ..selectors.quizzes import (
 )
 from ..services.attempts import (
     FINAL_ANSWER_MODES,
+    RATIONALE_MAX_LENGTH,
     AnswerFinal,
     AttemptClosed,
     InputInvalid,
@@ -43,6 +46,7 @@ from ..services.attempts import (
     attempt_start,
     attempt_submit,
 )
+from .fields import BoundedDateTimeField
 
 TRAINEES = has_role(Role.TRAINEE)
 VIEWERS = has_role(Role.TRAINEE, *LEAD_ROLES, *STAFF_ROLES)
@@ -162,9 +166,6 @@ class AssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
-
-
 def _item_payload(item: AttemptItem, attempt: Attempt) -> dict[str, Any]:
     answer = item.answer
     gold_visible = answer is not None and (attempt.mode in FINAL_ANSWER_MODES or not attempt.is_open)
@@ -227,7 +228,7 @@ class AttemptStartApi(APIView):
     class AttemptStartInputSerializer(serializers.Serializer):
         quiz = serializers.IntegerField()
 
-    @extend_schema(request=AttemptStartInputSerializer, responses={201: AttemptSerializer})
+    @extend_schema(request=AttemptStartInputSerializer, responses={201: AttemptSerializer, 404: NOT_FOUND})
     def post(self, request: Request) -> Response:
         data = self.AttemptStartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -252,19 +253,19 @@ class AnswerInputSerializer(serializers.Serializer):
     """A reviewer's answer to one scenario, in a quiz or a calibration round, as `answer_record` takes it."""
 
     scenario = serializers.IntegerField()
-    verdict = serializers.CharField(required=False, allow_blank=True, default="")
-    clause_id = serializers.CharField(required=False, allow_blank=True, default="")
-    action = serializers.CharField(required=False, allow_blank=True, default="")
+    verdict = VerdictField(required=False, allow_blank=True, default="")
+    clause_id = ClauseField(required=False, allow_blank=True, default="")
+    action = ActionField(required=False, allow_blank=True, default="")
     report_to_ncmec = serializers.BooleanField(required=False, allow_null=True, default=None)
-    report_route = serializers.CharField(required=False, allow_blank=True, default="")
-    confidence = serializers.IntegerField(required=False, allow_null=True, default=None)
-    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+    report_route = RouteField(required=False, allow_blank=True, default="")
+    confidence = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=5)
+    rationale = serializers.CharField(required=False, allow_blank=True, default="", max_length=RATIONALE_MAX_LENGTH)
 
 
 class AnswerApi(APIView):
     permission_classes = [TRAINEES]
 
-    @extend_schema(request=AnswerInputSerializer, responses={201: AttemptItemSerializer, 409: DETAIL})
+    @extend_schema(request=AnswerInputSerializer, responses={201: AttemptItemSerializer, 409: CONFLICT})
     def post(self, request: Request, pk: int) -> Response:
         attempt = attempt_get_for_owner(user=request.user, pk=pk)
         data = AnswerInputSerializer(data=request.data)
@@ -301,7 +302,7 @@ class SubmitApi(APIView):
 class ResultsApi(APIView):
     permission_classes = [VIEWERS]
 
-    @extend_schema(responses={200: AttemptResultsSerializer, 409: DETAIL})
+    @extend_schema(responses={200: AttemptResultsSerializer, 409: CONFLICT})
     def get(self, request: Request, pk: int) -> Response:
         attempt = attempt_expire_if_due(attempt=attempt_get_for_viewer(user=request.user, pk=pk))
         if attempt.is_open:
@@ -317,7 +318,7 @@ class AssignmentCreateApi(APIView):
 
     class AssignmentInputSerializer(serializers.Serializer):
         quiz = serializers.IntegerField()
-        due_at = serializers.DateTimeField()
+        due_at = BoundedDateTimeField()
         trainee = serializers.IntegerField(required=False, allow_null=True, default=None)
         team = serializers.IntegerField(required=False, allow_null=True, default=None)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from accounts.models import Team, TeamMembership, User
 from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, DiscussionNote, Quiz, RoundItem
 from quiz.scoring import rubric_from_dict
 from quiz.services.attempts import answer_score
+from quiz.services.exposure import attempt_results_exposures_record, round_results_exposures_record
 from quiz.services.snapshots import snapshots_compute
 from training.models import PolicyVersion, Scenario
 from training.policy import Policy
@@ -29,6 +31,10 @@ MARKER_TITLE = "Weekly shared set (demo history)"
 WEEKS = 16
 PER_WEEK = 10
 MIN_SCENARIOS = 6
+ROUND_SIZE = 6
+# Scenarios no demo reviewer sees graded: the open round takes ROUND_SIZE, and the rest leave every
+# team a blind round of at least 12.
+BLIND_RESERVE = 24
 # Skill: the chance a reviewer gives the gold decision on an ordinary case.
 SKILL = {"trainee": 0.9, "amira": 0.98, "ben": 0.95, "chen": 0.93, "dara": 0.9}
 SKILL.update({"eli": 0.97, "fatima": 0.95, "gus": 0.93, "hana": 0.94})
@@ -77,6 +83,7 @@ class _Builder:
         self.gold = {s.pk: gold_outcome(version, s.facts).as_dict() for s in scenarios}
         rng = random.Random(4821)
         self.alternatives = {s.pk: _alternative(self.policy, self.gold[s.pk]["clause_id"], rng) for s in scenarios}
+        self.contested_scenario = scenarios[0]
         self.contested = scenarios[0].pk  # reviewers split on this one every time it comes up
         self.attempts: list[Attempt] = []
         self.items: list[tuple[Attempt, list[int]]] = []
@@ -185,11 +192,12 @@ def demo_history_create(users: dict[str, User]) -> None:
         policy_version=version,
     )
     rng = random.Random(2020)
+    pools = _pools(builder.scenarios)
     this_monday = (now - dt.timedelta(days=now.weekday())).replace(hour=10, minute=0, second=0, microsecond=0)
     for week in range(WEEKS, 0, -1):
         monday = this_monday - dt.timedelta(weeks=week)
-        weekly = [builder.scenarios[0]] if week % 3 == 0 else []
-        weekly += rng.sample(builder.scenarios[1:], min(PER_WEEK - len(weekly), len(builder.scenarios) - 1))
+        weekly = [builder.contested_scenario] if week % 3 == 0 else []
+        weekly += rng.sample(pools.practice, min(PER_WEEK - len(weekly), len(pools.practice)))
         for team in teams:
             for user in _members(team):
                 skill = SKILL.get(user.username, 0.9)
@@ -208,8 +216,15 @@ def demo_history_create(users: dict[str, User]) -> None:
                             started + dt.timedelta(minutes=2 * offset),
                         )
                     )
-    rounds = _demo_rounds(builder, teams, this_monday, rng)
+    rounds = _demo_rounds(builder, teams, this_monday, rng, pools)
     builder.save()
+    # What the demo reviewers have seen graded, as the services would have recorded it.
+    for attempt in builder.attempts:
+        if attempt.quiz_id is not None:
+            attempt_results_exposures_record(attempt=attempt, shown_at=attempt.submitted_at)
+    for calibration_round, _ in rounds:
+        if calibration_round.closed_at is not None:
+            round_results_exposures_record(calibration_round=calibration_round, shown_at=calibration_round.closed_at)
     for calibration_round, note in rounds:
         if note:
             DiscussionNote.objects.create(
@@ -218,22 +233,41 @@ def demo_history_create(users: dict[str, User]) -> None:
     snapshots_compute(today=timezone.localdate())
 
 
+@dataclass
+class _Pools:
+    """Which scenarios the demo history uses where, so that every round is blind when it opens and every
+    team is left with scenarios nobody in it has seen graded, for a lead's first round."""
+
+    practice: list[Scenario]
+    rounds: list[list[Scenario]]  # one set per closed round of a team, never seen before the round
+    unseen: list[Scenario]  # the open round takes some; the rest stay blind for every team
+
+
+def _pools(scenarios: list[Scenario]) -> _Pools:
+    rest = scenarios[1:]  # the contested one is practised, never put in a round
+    unseen = rest[::3][:BLIND_RESERVE]
+    others = [s for s in rest if s not in unseen]
+    rounds = [others[:ROUND_SIZE], others[ROUND_SIZE : 2 * ROUND_SIZE]]
+    return _Pools(practice=[scenarios[0], *others[2 * ROUND_SIZE :]], rounds=rounds, unseen=unseen)
+
+
 def _demo_rounds(
-    builder: _Builder, teams: list[Team], this_monday: dt.datetime, rng: random.Random
+    builder: _Builder, teams: list[Team], this_monday: dt.datetime, rng: random.Random, pools: _Pools
 ) -> list[tuple[CalibrationRound, str]]:
     plans = []
     for index, team in enumerate(teams):
-        plans.append((team, f"{team.name}: monthly calibration, weeks ago 10", 10, True, NOTES[index % len(NOTES)]))
-        plans.append((team, f"{team.name}: monthly calibration, weeks ago 5", 5, True, NOTES[(index + 1) % len(NOTES)]))
+        for number, weeks_ago in enumerate((10, 5)):
+            title = f"{team.name}: monthly calibration, weeks ago {weeks_ago}"
+            plans.append((team, title, weeks_ago, pools.rounds[number], NOTES[(index + number) % len(NOTES)]))
     if teams:
-        plans.append((teams[0], f"{teams[0].name}: this month's calibration", 0, False, ""))
+        plans.append((teams[0], f"{teams[0].name}: this month's calibration", 0, pools.unseen[:ROUND_SIZE], None))
     created = []
-    for team, title, weeks_ago, closed, note in plans:
+    for team, title, weeks_ago, chosen, note in plans:
+        closed = note is not None
         members = _members(team)
-        if len(members) < 2:
+        if len(members) < 2 or not chosen:
             continue
         opens = this_monday - dt.timedelta(weeks=weeks_ago)
-        chosen = [builder.scenarios[0], *rng.sample(builder.scenarios[1:], min(5, len(builder.scenarios) - 1))]
         calibration_round = CalibrationRound.objects.create(
             team=team,
             title=title,
@@ -269,5 +303,5 @@ def _demo_rounds(
                             started + dt.timedelta(minutes=3 * offset),
                         )
                     )
-        created.append((calibration_round, note))
+        created.append((calibration_round, note or ""))
     return created

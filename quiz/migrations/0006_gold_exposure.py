@@ -77,5 +77,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('attempt__isnull', False)), fields=('user', 'scenario', 'attempt'), name='one_exposure_per_attempt_and_scenario'), models.UniqueConstraint(condition=models.Q(('calibration_round__isnull', False)), fields=('user', 'scenario', 'calibration_round'), name='one_exposure_per_round_and_scenario'), models.UniqueConstraint(condition=models.Q(('attempt__isnull', True), ('calibration_round__isnull', True)), fields=('user', 'scenario', 'source'), name='one_exposure_per_lesson_and_scenario'), models.CheckConstraint(condition=models.Q(models.Q(('attempt__isnull', True), ('calibration_round__isnull', False), ('source', 'round_results')), models.Q(('attempt__isnull', False), ('source__in', ['practice_feedback', 'attempt_results'])), models.Q(('attempt__isnull', True), ('calibration_round__isnull', True), ('source', 'worked_example')), _connector='OR'), name='exposure_names_its_occasion')],
             },
         ),
+        migrations.AddIndex(
+            model_name='answer',
+            index=models.Index(fields=['answered_at'], name='answer_answered_at_idx'),
+        ),
         migrations.RunPython(record_past_exposures, migrations.RunPython.noop),
     ]

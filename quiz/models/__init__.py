@@ -9,6 +9,7 @@ from .calibration import (
     RoundItem,
 )
 from .exposure import GoldExposure
+from .figures import ReviewerStanding, ScenarioFigures
 from .quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 
 __all__ = [
@@ -27,5 +28,7 @@ __all__ = [
     "Quiz",
     "QuizItem",
     "ReviewerSnapshot",
+    "ReviewerStanding",
     "RoundItem",
+    "ScenarioFigures",
 ]

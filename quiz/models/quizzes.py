@@ -204,7 +204,11 @@ class Answer(models.Model):
                 name="confidence_from_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["scenario", "answered_at"])]
+        indexes = [
+            models.Index(fields=["scenario", "answered_at"]),
+            # "Newer answers are still being counted": answers given since figures were measured.
+            models.Index(fields=["answered_at"], name="answer_answered_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt.user_id} on {self.scenario_id}: {self.verdict} {self.clause_id}"

@@ -1,17 +1,16 @@
-"""Reads for dashboards (from stored snapshots) and for the policy team's item analysis."""
+"""Reads for dashboards (from stored snapshots) and for the policy team's item analysis (from stored
+per-scenario figures)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
-
 from accounts.models import Team, User
-from quiz.item_analysis import ItemStatistics, decision_label, item_statistics_from_answers
-from quiz.models import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot
-from quiz.services.snapshots import answer_rows, latest_per_reviewer_and_scenario
+from quiz.item_analysis import ItemStatistics
+from quiz.models import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot, ScenarioFigures
 from training.models import PolicyVersion, Scenario
 from training.policy import FactsInvalid, Policy, evaluate
 from training.selectors import DEFAULT_POLICY, engine_policy, gold_outcome
@@ -320,6 +319,8 @@ class ItemAnalysis:
     current: PolicyVersion | None
     draft: PolicyVersion | None
     clause_titles: dict[str, str]
+    # When the oldest of the stored figures shown was measured (None: nothing measured yet).
+    measured_at: dt.datetime | None = None
 
 
 def _current_and_draft() -> tuple[PolicyVersion | None, PolicyVersion | None]:
@@ -335,36 +336,46 @@ def _current_and_draft() -> tuple[PolicyVersion | None, PolicyVersion | None]:
     return current, draft
 
 
-def item_analysis(*, team: Team | None = None, with_draft: bool = False) -> ItemAnalysis:
-    """Every answered scenario's facility, discrimination, agreement and distribution, over all
-    counted answers (quizzes and closed rounds), each reviewer's latest answer per scenario,
-    aggregated in numpy (quiz.item_analysis). Contested scenarios get their reasons and, with
-    ``with_draft``, what the newest draft would change in their gold answer.
-
-    Queries, whatever the number of answers: answers (plus, for answers stored without their gold,
-    versions and facts), the published and draft versions, the answered scenarios; and the engine's
-    parse of each version on its first use in the process."""
-    answer_filter = Q(attempt__user__in=team.memberships.values("user")) if team is not None else Q()
-    latest = latest_per_reviewer_and_scenario(answer_rows(answer_filter))
-    users = sorted({user_id for user_id, _ in latest})
-    scenario_ids = sorted({scenario_id for _, scenario_id in latest})
-    u_pos = {u: i for i, u in enumerate(users)}
-    s_pos = {s: i for i, s in enumerate(scenario_ids)}
-    keys = list(latest)
-    current, draft = _current_and_draft()
-    scenarios = Scenario.objects.in_bulk(scenario_ids)
-    policy = engine_policy(current) if current else None
-    golds = [gold_outcome(current, scenarios[s].facts) if current else None for s in scenario_ids]
-    gold_labels = [decision_label(str(g.verdict), g.clause_id) if g else "" for g in golds]
-    stats = item_statistics_from_answers(
-        [u_pos[user_id] for user_id, _ in keys],
-        [s_pos[scenario_id] for _, scenario_id in keys],
-        [latest[key].label for key in keys],
-        gold_labels,
+def _stats(figures: ScenarioFigures) -> ItemStatistics:
+    distribution = tuple((label, count) for label, count in figures.distribution)
+    nan = math.nan
+    return ItemStatistics(
+        n_answers=figures.n_answers,
+        facility=nan if figures.facility is None else figures.facility,
+        discrimination=nan if figures.discrimination is None else figures.discrimination,
+        agreement=nan if figures.agreement is None else figures.agreement,
+        distribution=distribution,
+        modal_label=distribution[0][0] if distribution else None,
+        modal_share=distribution[0][1] / figures.n_answers if distribution and figures.n_answers else nan,
     )
+
+
+def item_analysis(*, with_draft: bool = False) -> ItemAnalysis:
+    """Every answered scenario's facility, discrimination, agreement and distribution, over all
+    counted answers (quizzes and closed rounds, each reviewer's latest answer per scenario), as
+    stored by ``quiz.services.snapshots.scenario_figures_refresh``. Contested scenarios get their
+    reasons and, with ``with_draft``, what the newest draft would change in their gold answer.
+
+    Two queries whatever the number of answers (the figures with their scenarios, the published and
+    draft versions) and the engine's parse of each version on its first use in the process."""
+    figures = list(
+        ScenarioFigures.objects.select_related("scenario")
+        .defer("scenario__text")
+        .order_by("scenario__key", "scenario__revision")
+    )
+    current, draft = _current_and_draft()
+    policy = engine_policy(current) if current else None
     draft_policy = engine_policy(draft) if (with_draft and draft) else None
     out = []
-    for scenario_id, gold, gold_label, stat in zip(scenario_ids, golds, gold_labels, stats, strict=True):
+    for figure in figures:
+        scenario = figure.scenario
+        stat = _stats(figure)
+        gold = None
+        if current is not None:
+            try:
+                gold = gold_outcome(current, scenario.facts)
+            except FactsInvalid:
+                gold = None
         reasons = []
         if stat.n_answers >= MIN_ANSWERS:
             if not math.isnan(stat.agreement) and stat.agreement < CONTESTED_AGREEMENT_BELOW:
@@ -372,12 +383,7 @@ def item_analysis(*, team: Team | None = None, with_draft: bool = False) -> Item
             if not math.isnan(stat.facility) and stat.facility < CONTESTED_FACILITY_BELOW:
                 reasons.append("most reviewers disagree with the gold answer")
         item = ScenarioItem(
-            scenario=scenarios[scenario_id],
-            stats=stat,
-            gold_label=gold_label,
-            gold=gold,
-            draft_gold=None,
-            reasons=reasons,
+            scenario=scenario, stats=stat, gold_label=figure.gold_label, gold=gold, draft_gold=None, reasons=reasons
         )
         if gold is not None and policy is not None:
             item.gold_parts = [
@@ -385,15 +391,15 @@ def item_analysis(*, team: Team | None = None, with_draft: bool = False) -> Item
             ]
         if draft_policy is not None and reasons and gold is not None and policy is not None:
             try:
-                item.draft_gold = evaluate(draft_policy, scenarios[scenario_id].facts)
+                item.draft_gold = evaluate(draft_policy, scenario.facts)
             except FactsInvalid as error:
                 item.draft_changes = [PartChange("facts", "Facts", "fit", f"do not fit the draft ({error})")]
             else:
                 item.draft_changes = outcome_changes(gold, item.draft_gold, policy, draft_policy)
         out.append(item)
-    out.sort(key=lambda item: (item.scenario.key, item.scenario.revision))
     titles = {cid: clause.title for cid, clause in policy.clauses.items()} if policy else {}
-    return ItemAnalysis(items=out, current=current, draft=draft, clause_titles=titles)
+    measured_at = min((figure.computed_at for figure in figures), default=None)
+    return ItemAnalysis(items=out, current=current, draft=draft, clause_titles=titles, measured_at=measured_at)
 
 
 def contested_scenarios() -> ItemAnalysis:

@@ -24,9 +24,7 @@ def seen_graded_by(user_id: int) -> dict[int, dt.datetime]:
 
 def scenario_ids_seen_graded(user_ids: Collection[int]) -> set[int]:
     """Scenarios any of these reviewers has seen graded. One query."""
-    return set(
-        GoldExposure.objects.filter(user_id__in=list(user_ids)).values_list("scenario_id", flat=True).distinct()
-    )
+    return set(GoldExposure.objects.filter(user_id__in=list(user_ids)).values_list("scenario_id", flat=True).distinct())
 
 
 def seen_graded_counts(user_ids: Collection[int]) -> dict[int, int]:
@@ -54,9 +52,7 @@ def scenario_ids_gold_pending(user_ids: Collection[int], *, except_attempt_id: i
         calibration_round__closed_at__isnull=True,
         calibration_round__cancelled_at__isnull=True,
     )
-    return set(in_attempts.values_list("scenario_id", flat=True)) | set(
-        in_rounds.values_list("scenario_id", flat=True)
-    )
+    return set(in_attempts.values_list("scenario_id", flat=True)) | set(in_rounds.values_list("scenario_id", flat=True))
 
 
 def scenario_ids_not_blind_for(user_ids: Collection[int]) -> set[int]:

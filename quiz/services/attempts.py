@@ -23,6 +23,7 @@ from training.models import PolicyVersion, Scenario
 from training.policy import Outcome
 from training.selectors import engine_policy, gold_outcome, published_policy_version
 
+from .. import tasks
 from ..composition import compose, compose_adaptive, compose_preferring_unseen
 from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 from ..scoring import (
@@ -48,6 +49,7 @@ from ..selectors.quizzes import (
     teams_led_by,
     trainees_led_by,
 )
+from ..tasks import enqueue_on_commit
 from .exposure import attempt_results_exposures_record, practice_feedback_exposure_record
 
 RATIONALE_MAX_LENGTH = 2000
@@ -450,6 +452,7 @@ def _finalise(attempt: Attempt, *, status: str, now: dt.datetime) -> Attempt:
     )
     attempt.save(update_fields=["score", "critical_misses", "status", "submitted_at", "passed"])
     attempt_results_exposures_record(attempt=attempt, shown_at=now)
+    enqueue_on_commit(tasks.refresh_after_attempt, attempt.pk)
     if attempt.passed:
         Certification.objects.get_or_create(
             attempt=attempt,

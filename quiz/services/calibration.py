@@ -24,6 +24,7 @@ from quiz.selectors.exposure import scenario_ids_not_blind_for
 from quiz.services.attempts import InputInvalid, QuizError, answer_record
 from quiz.services.exposure import round_results_exposures_record
 from quiz.services.snapshots import round_snapshot_compute
+from quiz.tasks import enqueue_on_commit, refresh_after_round
 from training.content_guard import ContentGuardError, assert_safe
 from training.models import PolicyVersion, Scenario
 from training.selectors import published_policy_version
@@ -331,7 +332,9 @@ def round_close(*, calibration_round: CalibrationRound, closed_by: User) -> Cali
     locked.closed_at = timezone.now()
     locked.save(update_fields=["closed_at"])
     round_results_exposures_record(calibration_round=locked, shown_at=locked.closed_at)
+    # The round's own figures are measured now, for its results page; the teams' trends follow.
     round_snapshot_compute(calibration_round=locked)
+    enqueue_on_commit(refresh_after_round, locked.pk)
     calibration_round.closed_at = locked.closed_at
     return locked
 
@@ -354,6 +357,7 @@ def round_cancel(*, calibration_round: CalibrationRound, cancelled_by: User) -> 
     locked.cancelled_at = now
     locked.cancelled_by = cancelled_by
     locked.save(update_fields=["cancelled_at", "cancelled_by"])
+    enqueue_on_commit(refresh_after_round, locked.pk)
     calibration_round.cancelled_at = locked.cancelled_at
     calibration_round.cancelled_by = cancelled_by
     return locked

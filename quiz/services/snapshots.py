@@ -1,31 +1,59 @@
 """Agreement snapshots: figures per round, per team and period, per team, clause and period, and
-per reviewer against gold, stored as they were measured; and drift alerts raised from them.
+per reviewer against gold, stored as they were measured; per-scenario item-analysis figures; and
+drift alerts raised from them.
 
 Closed periods are measured once and then kept (history stays as it was measured); the current
-period is measured again on every run, so running the command twice changes nothing new.
+period is measured again on every run, so running twice changes nothing new.
+
+Every target (a team's periods, the all-teams periods, a round, the scenario figures) is measured
+and replaced under a lock of its own, in one transaction: its rows are deleted and written again
+together, so readers never see half a snapshot, a failure leaves the previous rows in place, and two
+writers of the same target queue up (on PostgreSQL an advisory lock; SQLite allows one writer
+anyway) instead of failing on a unique constraint. The answers are read after taking the lock, so
+the writer that goes second measures what the first one committed.
+
+Answers are read as columns (one query per target, only the periods measured) and measured with
+numpy (``quiz.agreement_batch``), thousands of matrices at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import Max, Min, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership
 from quiz import agreement
-from quiz.item_analysis import decision_label
-from quiz.models import AgreementSnapshot, Answer, CalibrationRound, DriftAlert, Granularity, ReviewerSnapshot
+from quiz.agreement_batch import AgreementSummary, Cells, ReviewerFigures, reviewer_figures_many, summarise_many
+from quiz.agreement_batch import shared_units_only as _shared_units_only
+from quiz.item_analysis import ReviewerGroups, decision_label, item_statistics_with_groups
+from quiz.models import (
+    AgreementSnapshot,
+    Answer,
+    CalibrationRound,
+    DriftAlert,
+    Granularity,
+    ReviewerSnapshot,
+    ReviewerStanding,
+    ScenarioFigures,
+)
 from training.models import PolicyVersion, Scenario
-from training.selectors import gold_outcome
+from training.policy import FactsInvalid
+from training.selectors import gold_outcome, published_policy_version
 
 DEFAULT_DRIFT_THRESHOLDS: dict[str, float] = {
     # Krippendorff (2004): alpha under 0.667 does not support even tentative conclusions.
@@ -37,6 +65,12 @@ DEFAULT_DRIFT_THRESHOLDS: dict[str, float] = {
 }
 BOOTSTRAP_RESAMPLES = 1000
 VIOLATING = "violating"
+NO_SHARED_SCENARIO = "No scenario was answered by two or more reviewers, so agreement cannot be measured."
+# Advisory-lock namespaces (pg_advisory_xact_lock(namespace, key)): one writer per target at a time.
+LOCK_TEAM_PERIODS = 48_201
+LOCK_ALL_TEAMS = 48_202
+LOCK_ROUND = 48_203
+LOCK_SCENARIO_FIGURES = 48_204
 
 
 def drift_thresholds() -> dict[str, float]:
@@ -61,120 +95,208 @@ def _finite(value: float | None) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
-    """One answer reduced to what the statistics need."""
+def _periods(first: dt.date, last: dt.date, granularity: str) -> list[tuple[dt.date, dt.date]]:
+    """Every period from the one holding ``first`` to the one holding ``last``."""
+    out = []
+    start, end = period_bounds(first, granularity)
+    while start <= last:
+        out.append((start, end))
+        start, end = period_bounds(end + dt.timedelta(days=1), granularity)
+    return out
 
-    user_id: int
-    scenario_id: int
-    answered_at: dt.datetime
-    label: str
-    verdict: str
-    gold_label: str
-    gold_verdict: str
+
+def _lock(namespace: int, key: int) -> None:
+    """Hold the target's lock until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, key % 2_147_483_647])
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
+
+
+def _within(periods: Iterable[tuple[dt.date, dt.date]]) -> Q:
+    """Answers given on a (local) day inside any of ``periods``; adjacent periods are merged."""
+    merged: list[list[dt.date]] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    condition = Q(pk__in=[])
+    for start, end in merged:
+        condition |= Q(answered_at__gte=_local_midnight(start), answered_at__lt=_local_midnight(end + dt.timedelta(1)))
+    return condition
+
+
+# --------------------------------------------------------------------------------------
+# Reading answers as columns
+# --------------------------------------------------------------------------------------
+
+# Answers that count for agreement: quiz answers, and answers in calibration rounds that are closed
+# (an open round stays blind, even in aggregate; a cancelled round never counts). Reporting-route
+# items have no verdict and are not part of agreement.
+COUNTED = (Q(attempt__calibration_round__isnull=True) | Q(attempt__calibration_round__closed_at__isnull=False)) & ~Q(
+    verdict=""
+)
+
+
+def counted_answers() -> QuerySet[Answer]:
+    return Answer.objects.filter(COUNTED)
+
+
+class _Labels:
+    """Label text <-> small integer codes, shared by every array of one run."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._codes: dict[str, int] = {}
+
+    def code(self, name: str) -> int:
+        found = self._codes.get(name)
+        if found is None:
+            found = self._codes[name] = len(self.names)
+            self.names.append(name)
+        return found
 
 
 class _GoldCache:
-    """Gold labels per (policy version, scenario), from the engine, computed once each."""
+    """Gold labels per (policy version, scenario), from the engine, computed once each: for answers
+    stored without the gold they were scored with."""
 
     def __init__(self) -> None:
         self._versions: dict[int, PolicyVersion] = {}
         self._facts: dict[int, dict[str, Any]] = {}
-        self._gold: dict[tuple[int, int], tuple[str, str]] = {}
+        self._gold: dict[tuple[int, int], tuple[str, bool]] = {}
 
     def prime(self, version_ids: Iterable[int], scenario_ids: Iterable[int]) -> None:
         wanted_versions = set(version_ids) - set(self._versions)
         if wanted_versions:
-            self._versions.update(PolicyVersion.objects.in_bulk(wanted_versions))
+            self._versions.update(PolicyVersion.objects.defer("document").in_bulk(wanted_versions))
         wanted_scenarios = set(scenario_ids) - set(self._facts)
         if wanted_scenarios:
             self._facts.update(Scenario.objects.filter(pk__in=wanted_scenarios).values_list("pk", "facts"))
 
-    def gold(self, version_id: int, scenario_id: int) -> tuple[str, str]:
+    def gold(self, version_id: int, scenario_id: int) -> tuple[str, bool]:
         key = (version_id, scenario_id)
         if key not in self._gold:
             outcome = gold_outcome(self._versions[version_id], self._facts[scenario_id])
-            self._gold[key] = (decision_label(str(outcome.verdict), outcome.clause_id), str(outcome.verdict))
+            self._gold[key] = (
+                decision_label(str(outcome.verdict), outcome.clause_id),
+                str(outcome.verdict) == VIOLATING,
+            )
         return self._gold[key]
 
 
-def answer_rows(answer_filter: Q, *, gold: _GoldCache | None = None) -> list[AnswerRow]:
-    """Answers matching ``answer_filter`` that count for agreement: quiz answers, and answers in
-    calibration rounds that are closed (an open round stays blind, even in aggregate). The gold is
-    the one the answer was scored with when it was stored, else the engine's under the attempt's
-    policy version. One query, plus at most two to fetch versions and facts for unscored answers."""
-    gold = gold or _GoldCache()
-    raw = list(
-        Answer.objects.filter(answer_filter)
-        .filter(Q(attempt__calibration_round__isnull=True) | Q(attempt__calibration_round__closed_at__isnull=False))
-        .exclude(verdict="")
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class _Answers:
+    """Counted answers as columns, in the order they were given (answered_at, then pk)."""
+
+    user: IntArray
+    scenario: IntArray
+    day: IntArray  # local date as a proleptic ordinal (date.toordinal)
+    label: IntArray  # decision label code
+    violating: npt.NDArray[np.bool_]  # the verdict given is violating
+    gold: IntArray  # gold decision label code
+    gold_violating: npt.NDArray[np.bool_]
+    round: IntArray  # the calibration round's id, -1 for a quiz answer
+
+    def __len__(self) -> int:
+        return len(self.user)
+
+    def take(self, keep: Any) -> _Answers:
+        return _Answers(*(getattr(self, name)[keep] for name in self.__dataclass_fields__))
+
+
+def _answers(answer_filter: Q, labels: _Labels, gold: _GoldCache) -> _Answers:
+    """One query: the counted answers matching ``answer_filter``, reduced to codes. The gold is the
+    one each answer was scored with, else the engine's under its attempt's policy version."""
+    rows = list(
+        Answer.objects.filter(COUNTED)
+        .filter(answer_filter)
         .order_by("answered_at", "pk")
         .values_list(
             "attempt__user_id",
             "scenario_id",
-            "answered_at",
+            TruncDate("answered_at", tzinfo=timezone.get_current_timezone()),
             "verdict",
             "clause_id",
-            "expected",
+            KT("expected__verdict"),
+            KT("expected__clause_id"),
             "attempt__policy_version_id",
+            "attempt__calibration_round_id",
         )
     )
-    unscored = [(row[6], row[1]) for row in raw if "verdict" not in (row[5] or {})]
+    n = len(rows)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Answers(empty, empty, empty, empty, empty.astype(bool), empty, empty.astype(bool), empty)
+    users, scenarios, days, verdicts, clauses, gold_verdicts, gold_clauses, versions, rounds = zip(*rows, strict=True)
+    memo: dict[tuple[str | None, str | None], tuple[int, bool]] = {}
+
+    def coded(verdict: str | None, clause: str | None) -> tuple[int, bool]:
+        found = memo.get((verdict, clause))
+        if found is None:
+            found = memo[(verdict, clause)] = (labels.code(decision_label(verdict or "", clause)), verdict == VIOLATING)
+        return found
+
+    given = list(map(coded, verdicts, clauses))
+    unscored = [i for i, verdict in enumerate(gold_verdicts) if not verdict]
+    expected = list(map(coded, gold_verdicts, gold_clauses))
     if unscored:
-        gold.prime({v for v, _ in unscored}, {s for _, s in unscored})
-    rows = []
-    for user_id, scenario_id, answered_at, verdict, clause_id, expected, version_id in raw:
-        if expected and "verdict" in expected:
-            gold_label = decision_label(expected["verdict"], expected.get("clause_id"))
-            gold_verdict = expected["verdict"]
-        else:
-            gold_label, gold_verdict = gold.gold(version_id, scenario_id)
-        rows.append(
-            AnswerRow(
-                user_id, scenario_id, answered_at, decision_label(verdict, clause_id), verdict, gold_label, gold_verdict
-            )
-        )
-    return rows
+        gold.prime({versions[i] for i in unscored}, {scenarios[i] for i in unscored})
+        for i in unscored:
+            label, is_violating = gold.gold(versions[i], scenarios[i])
+            expected[i] = (labels.code(label), is_violating)
+    return _Answers(
+        user=np.fromiter(users, np.int64, n),
+        scenario=np.fromiter(scenarios, np.int64, n),
+        day=np.fromiter(map(dt.date.toordinal, days), np.int64, n),
+        label=np.fromiter((code for code, _ in given), np.int64, n),
+        violating=np.fromiter((flag for _, flag in given), bool, n),
+        gold=np.fromiter((code for code, _ in expected), np.int64, n),
+        gold_violating=np.fromiter((flag for _, flag in expected), bool, n),
+        round=np.fromiter((-1 if r is None else r for r in rounds), np.int64, n),
+    )
 
 
-def latest_per_reviewer_and_scenario(rows: Iterable[AnswerRow]) -> dict[tuple[int, int], AnswerRow]:
-    """A reviewer who met a scenario twice in a window counts once: with their latest answer."""
-    latest: dict[tuple[int, int], AnswerRow] = {}
-    for row in rows:  # ordered by answered_at
-        latest[(row.user_id, row.scenario_id)] = row
-    return latest
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-@dataclass
-class RatingsMatrix:
-    """Reviewers x scenarios labels (None where a reviewer did not answer)."""
-
-    user_ids: list[int]
-    scenario_ids: list[int]
-    labels: list[list[str | None]]
-    n_answers: int
-
-
-def ratings_matrix(latest: dict[tuple[int, int], AnswerRow], *, shared_only: bool = True) -> RatingsMatrix:
-    raters_per_scenario: dict[int, int] = defaultdict(int)
-    for _user_id, scenario_id in latest:
-        raters_per_scenario[scenario_id] += 1
-    scenario_ids = sorted(s for s, n in raters_per_scenario.items() if n >= 2 or not shared_only)
-    kept = {s: i for i, s in enumerate(scenario_ids)}
-    user_ids = sorted({u for (u, s) in latest if s in kept})
-    position = {u: i for i, u in enumerate(user_ids)}
-    labels: list[list[str | None]] = [[None] * len(scenario_ids) for _ in user_ids]
-    n = 0
-    for (user_id, scenario_id), row in latest.items():
-        if scenario_id in kept:
-            labels[position[user_id]][kept[scenario_id]] = row.label
-            n += 1
-    return RatingsMatrix(user_ids, scenario_ids, labels, n)
+def _period_starts(days: IntArray, granularity: str) -> IntArray:
+    """The ordinal of the first day of the week (Monday) or month holding each day."""
+    if granularity == Granularity.WEEK:
+        return days - (days - 1) % 7  # ordinal 1 (1 January of year 1) is a Monday
+    if granularity == Granularity.MONTH:
+        months = (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[M]")
+        return months.astype("datetime64[D]").astype(np.int64) + _EPOCH_ORDINAL
+    raise ValueError(f"granularity must be week or month; got {granularity!r}")
 
 
-def agreement_figures(matrix: RatingsMatrix, *, seed: int = 0) -> dict[str, Any]:
-    """The AgreementSnapshot fields for one ratings matrix (all None when there is nothing shared)."""
-    if not matrix.scenario_ids:
+def _latest(answers: _Answers, group: IntArray) -> IntArray:
+    """Positions of each reviewer's latest answer per scenario within each group (a period, a
+    round), in the order given: a reviewer who met a scenario twice counts once."""
+    if not len(answers):
+        return np.zeros(0, dtype=np.int64)
+    _, users = np.unique(answers.user, return_inverse=True)
+    _, scenarios = np.unique(answers.scenario, return_inverse=True)
+    key = (group * (users.max() + 1) + users) * (scenarios.max() + 1) + scenarios
+    _, first_from_end = np.unique(key[::-1], return_index=True)
+    return np.sort(len(key) - 1 - first_from_end)
+
+
+# --------------------------------------------------------------------------------------
+# Measuring many matrices at once
+# --------------------------------------------------------------------------------------
+
+
+def _figures(summary: AgreementSummary | None, n_answers: int) -> dict[str, Any]:
+    """The AgreementSnapshot fields for one summary (all empty when nothing was shared)."""
+    if summary is None:
         return {
             "n_raters": 0,
             "n_units": 0,
@@ -185,13 +307,12 @@ def agreement_figures(matrix: RatingsMatrix, *, seed: int = 0) -> dict[str, Any]
             "alpha_low": None,
             "alpha_high": None,
             "ac1": None,
-            "warnings": ["No scenario was answered by two or more reviewers, so agreement cannot be measured."],
+            "warnings": [NO_SHARED_SCENARIO],
         }
-    summary = agreement.summarise(matrix.labels, seed=seed, n_resamples=BOOTSTRAP_RESAMPLES)
     return {
         "n_raters": summary.n_raters,
         "n_units": summary.n_units,
-        "n_answers": matrix.n_answers,
+        "n_answers": n_answers,
         "percent_agreement": _finite(summary.percent_agreement),
         "fleiss_kappa": _finite(summary.fleiss_kappa),
         "alpha": _finite(summary.krippendorff_alpha.estimate),
@@ -202,32 +323,264 @@ def agreement_figures(matrix: RatingsMatrix, *, seed: int = 0) -> dict[str, Any]
     }
 
 
-def pairwise_figures(matrix: RatingsMatrix) -> dict[str, Any]:
-    if len(matrix.user_ids) < 2:
-        return {}
-    kappas = agreement.pairwise_cohen_matrix(matrix.labels)
-    return {"users": matrix.user_ids, "matrix": [[_finite(float(v)) for v in row] for row in kappas.tolist()]}
+def _agreement_many(cells: Cells, n_matrices: int, labels: _Labels, seeds: Sequence[int]) -> list[dict[str, Any]]:
+    """AgreementSnapshot figures of each matrix, over the units two or more reviewers answered."""
+    shared = _shared_units_only(cells)
+    summaries = summarise_many(shared, n_matrices, labels.names, seeds=seeds, n_resamples=BOOTSTRAP_RESAMPLES)
+    n_answers = np.bincount(shared.matrix, minlength=n_matrices)
+    return [_figures(summary, int(n_answers[j])) for j, summary in enumerate(summaries)]
 
 
-def reviewer_figures(rows: Iterable[AnswerRow]) -> dict[str, Any]:
-    """One reviewer's answers (latest per scenario) against gold."""
-    rows = list(rows)
-    gold = [row.gold_label for row in rows]
-    given = [row.label for row in rows]
-    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for expected, answered in zip(gold, given, strict=True):
-        confusion[expected][answered] += 1
-    sensitivity, specificity = agreement.binary_rates(
-        [row.gold_verdict for row in rows], [row.verdict for row in rows], VIOLATING
-    )
-    return {
-        "n_answers": len(rows),
-        "accuracy": sum(g == a for g, a in zip(gold, given, strict=True)) / len(rows) if rows else None,
-        "kappa_vs_gold": _finite(agreement.cohen_kappa(gold, given)) if len(rows) >= 2 else None,
-        "sensitivity": _finite(sensitivity),
-        "specificity": _finite(specificity),
-        "confusion": {g: dict(sorted(c.items())) for g, c in sorted(confusion.items())},
+def _pairwise_many(
+    cells: Cells, n_matrices: int, *, wanted: npt.NDArray[np.bool_] | None = None
+) -> list[dict[str, Any]]:
+    """Cohen's kappa for every pair of reviewers in each (wanted) matrix, over its shared units."""
+    shared = _shared_units_only(cells)
+    out: list[dict[str, Any]] = [{} for _ in range(n_matrices)]
+    order = np.argsort(shared.matrix, kind="stable")
+    bounds = np.searchsorted(shared.matrix[order], np.arange(n_matrices + 1))
+    for j in range(n_matrices):
+        if wanted is not None and not wanted[j]:
+            continue
+        rows = order[bounds[j] : bounds[j + 1]]
+        user_ids, raters = np.unique(shared.rater[rows], return_inverse=True)
+        if len(user_ids) < 2:
+            continue
+        _, units = np.unique(shared.unit[rows], return_inverse=True)
+        # Label codes as numbers (NaN missing): kappa only compares labels for equality.
+        matrix = np.full((len(user_ids), int(units.max()) + 1), np.nan)
+        matrix[raters, units] = shared.label[rows]
+        kappas = agreement.pairwise_cohen_matrix(matrix)
+        out[j] = {"users": user_ids.tolist(), "matrix": [[_finite(v) for v in row] for row in kappas.tolist()]}
+    return out
+
+
+def _compact(first: IntArray, second: IntArray) -> tuple[IntArray, list[tuple[int, int]]]:
+    """A dense id per distinct (first, second) pair, in sorted order, and the pairs themselves."""
+    if not len(first):
+        return np.zeros(0, dtype=np.int64), []
+    low = int(second.min())
+    width = int(second.max()) - low + 1
+    keys, ids = np.unique(first * width + (second - low), return_inverse=True)
+    pairs = list(zip((keys // width).tolist(), (keys % width + low).tolist(), strict=True))
+    return ids.reshape(-1).astype(np.int64), pairs
+
+
+@dataclass
+class _PeriodFigures:
+    """What one scope measures over its periods of one granularity: rows ready to store."""
+
+    periods: list[tuple[dt.date, dt.date, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    clauses: list[tuple[dt.date, dt.date, str, dict[str, Any]]] = field(default_factory=list)
+    reviewers: list[tuple[dt.date, dt.date, int, ReviewerFigures]] = field(default_factory=list)
+
+
+@dataclass
+class _Scope:
+    """One target of measurement: a team (its members' answers), or every team together (``team_id``
+    None: the answers of every team member, each counted once), over some periods."""
+
+    team_id: int | None
+    members: frozenset[int]
+    periods: dict[str, list[tuple[dt.date, dt.date]]]
+
+    def who(self) -> Q:
+        return _all_members() if self.team_id is None else Q(attempt__user_id__in=sorted(self.members))
+
+    @property
+    def n_periods(self) -> int:
+        return sum(len(periods) for periods in self.periods.values())
+
+
+def _measure(answers: _Answers, scopes: Sequence[_Scope], labels: _Labels) -> list[dict[str, _PeriodFigures]]:
+    """For every scope and granularity: agreement over each of its periods (each reviewer's latest
+    answer per scenario in it), per gold clause, and, for a team, the pairwise kappas and each
+    reviewer against gold. Every scope's matrices are measured together, in one batch."""
+    out: list[dict[str, _PeriodFigures]] = [defaultdict(_PeriodFigures) for _ in scopes]
+    rows_of = [np.flatnonzero(np.isin(answers.user, np.fromiter(scope.members, np.int64))) for scope in scopes]
+    granularities = sorted({g for scope in scopes for g, periods in scope.periods.items() if periods})
+    for granularity in granularities:
+        row_starts = _period_starts(answers.day, granularity)
+        targets: list[tuple[int, dt.date, dt.date]] = []  # (scope, start, end)
+        picked, picked_target = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for index, scope in enumerate(scopes):
+            periods = sorted(set(scope.periods.get(granularity, [])))
+            if not periods:
+                continue
+            base = len(targets)
+            targets += [(index, start, end) for start, end in periods]
+            starts = np.array([start.toordinal() for start, _ in periods], dtype=np.int64)
+            rows = rows_of[index]
+            position = np.minimum(np.searchsorted(starts, row_starts[rows]), len(starts) - 1)
+            hit = starts[position] == row_starts[rows]
+            picked.append(rows[hit])
+            picked_target.append(base + position[hit])
+        # Within one target the rows keep the order the answers were given in (scopes are apart).
+        chosen = answers.take(np.concatenate(picked))
+        target = np.concatenate(picked_target)
+        keep = _latest(chosen, target)
+        latest, latest_target = chosen.take(keep), target[keep]
+        seeds = [int(start.strftime("%Y%m%d")) for _, start, _ in targets]
+        is_team = np.array([scopes[index].team_id is not None for index, _, _ in targets], dtype=bool)
+        cells = Cells(latest_target, latest.scenario, latest.user, latest.label)
+        figures = _agreement_many(cells, len(targets), labels, seeds)
+        pairwise = _pairwise_many(cells, len(targets), wanted=is_team)
+        for (index, start, end), target_figures, target_pairwise in zip(targets, figures, pairwise, strict=True):
+            out[index][granularity].periods.append((start, end, target_figures, target_pairwise))
+        clause_ids, clause_keys = _compact(latest_target, latest.gold)
+        clause_figures = _agreement_many(
+            Cells(clause_ids, latest.scenario, latest.user, latest.label),
+            len(clause_keys),
+            labels,
+            [seeds[t] for t, _ in clause_keys],
+        )
+        for (t, gold_code), clause_figure in zip(clause_keys, clause_figures, strict=True):
+            index, start, end = targets[t]
+            out[index][granularity].clauses.append((start, end, labels.names[gold_code], clause_figure))
+        teams_only = is_team[latest_target] if len(latest_target) else np.zeros(0, dtype=bool)
+        for_reviewers = latest.take(teams_only)
+        reviewer_ids, reviewer_keys = _compact(latest_target[teams_only], for_reviewers.user)
+        reviewer_figures = reviewer_figures_many(
+            reviewer_ids,
+            for_reviewers.gold,
+            for_reviewers.label,
+            for_reviewers.gold_violating,
+            for_reviewers.violating,
+            len(reviewer_keys),
+            labels.names,
+        )
+        for (t, user_id), reviewer in zip(reviewer_keys, reviewer_figures, strict=True):
+            if reviewer is not None:
+                index, start, end = targets[t]
+                out[index][granularity].reviewers.append((start, end, user_id, reviewer))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Writing: each target's rows replaced together
+# --------------------------------------------------------------------------------------
+
+SNAPSHOT_FIELDS = (
+    "scope",
+    "team_id",
+    "calibration_round_id",
+    "clause_id",
+    "granularity",
+    "period_start",
+    "period_end",
+    "n_raters",
+    "n_units",
+    "n_answers",
+    "percent_agreement",
+    "fleiss_kappa",
+    "alpha",
+    "alpha_low",
+    "alpha_high",
+    "ac1",
+    "warnings",
+    "pairwise",
+    "computed_at",
+)
+REVIEWER_FIELDS = (
+    "user_id",
+    "team_id",
+    "granularity",
+    "period_start",
+    "period_end",
+    "n_answers",
+    "accuracy",
+    "kappa_vs_gold",
+    "sensitivity",
+    "specificity",
+    "confusion",
+    "computed_at",
+)
+
+
+def _insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows: PostgreSQL's COPY (tens of thousands of rows a second), else bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create((model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=500)
+        return
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    fields = [by_attname[name] for name in names]
+    json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {opts.db_table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            if json_positions:
+                row = list(row)
+                for i in json_positions:
+                    row[i] = json.dumps(row[i])
+            copy.write_row(row)
+
+
+def _snapshot_row(
+    scope: str, team_id: int | None, granularity: str, start: dt.date, end: dt.date, **values: Any
+) -> tuple:
+    values = {
+        "scope": scope,
+        "team_id": team_id,
+        "calibration_round_id": None,
+        "clause_id": "",
+        "granularity": granularity,
+        "period_start": start,
+        "period_end": end,
+        "pairwise": {},
+        **values,
     }
+    return tuple(values[name] for name in SNAPSHOT_FIELDS)
+
+
+def _write_periods(*, team_id: int | None, granularity: str, measured: _PeriodFigures, now: dt.datetime) -> None:
+    """Replace the measured periods of one team (or of all teams when ``team_id`` is None): the
+    period snapshots, their clause snapshots and (for a team) the reviewer snapshots."""
+    starts = [start for start, _, _, _ in measured.periods]
+    if not starts:
+        return
+    if team_id is None:
+        period_scope, clause_scope = AgreementSnapshot.Scope.ALL_PERIOD, AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD
+    else:
+        period_scope, clause_scope = AgreementSnapshot.Scope.TEAM_PERIOD, AgreementSnapshot.Scope.CLAUSE_PERIOD
+    AgreementSnapshot.objects.filter(
+        scope__in=[period_scope, clause_scope], team_id=team_id, granularity=granularity, period_start__in=starts
+    ).delete()
+    rows = [
+        _snapshot_row(period_scope, team_id, granularity, start, end, **figures, pairwise=pairwise, computed_at=now)
+        for start, end, figures, pairwise in measured.periods
+    ]
+    rows += [
+        _snapshot_row(clause_scope, team_id, granularity, start, end, **figures, clause_id=clause, computed_at=now)
+        for start, end, clause, figures in measured.clauses
+    ]
+    _insert(AgreementSnapshot, SNAPSHOT_FIELDS, rows)
+    if team_id is None:
+        return
+    ReviewerSnapshot.objects.filter(team_id=team_id, granularity=granularity, period_start__in=starts).delete()
+    _insert(
+        ReviewerSnapshot,
+        REVIEWER_FIELDS,
+        [
+            (
+                user_id,
+                team_id,
+                granularity,
+                start,
+                end,
+                figures.n_answers,
+                figures.accuracy,
+                _finite(figures.kappa_vs_gold),
+                _finite(figures.sensitivity),
+                _finite(figures.specificity),
+                figures.confusion,
+                now,
+            )
+            for start, end, user_id, figures in measured.reviewers
+        ],
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -235,33 +588,69 @@ def reviewer_figures(rows: Iterable[AnswerRow]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
-def round_rows(calibration_round: CalibrationRound) -> list[AnswerRow]:
-    return answer_rows(Q(attempt__calibration_round=calibration_round))
+def _rounds_measure(round_ids: Collection[int]) -> int:
+    """Measure closed rounds (a round's answers never change after it closes) in one transaction,
+    each round's snapshot replaced under its own lock. Returns how many were measured."""
+    ids = sorted(set(round_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        for round_id in ids:
+            _lock(LOCK_ROUND, round_id)
+        rounds = {
+            pk: team_id
+            for pk, team_id in CalibrationRound.objects.filter(pk__in=ids, closed_at__isnull=False).values_list(
+                "pk", "team_id"
+            )
+        }
+        if not rounds:
+            return 0
+        order = sorted(rounds)
+        labels = _Labels()
+        answers = _answers(Q(attempt__calibration_round_id__in=order), labels, _GoldCache())
+        position = np.searchsorted(np.array(order, dtype=np.int64), answers.round)
+        keep = _latest(answers, position)
+        latest = answers.take(keep)
+        cells = Cells(position[keep], latest.scenario, latest.user, latest.label)
+        figures = _agreement_many(cells, len(order), labels, order)
+        pairwise = _pairwise_many(cells, len(order))
+        now = timezone.now()
+        AgreementSnapshot.objects.filter(scope=AgreementSnapshot.Scope.ROUND, calibration_round_id__in=order).delete()
+        _insert(
+            AgreementSnapshot,
+            SNAPSHOT_FIELDS,
+            [
+                tuple(
+                    {
+                        "scope": AgreementSnapshot.Scope.ROUND,
+                        "team_id": rounds[round_id],
+                        "calibration_round_id": round_id,
+                        "clause_id": "",
+                        "granularity": "",
+                        "period_start": None,
+                        "period_end": None,
+                        **round_figures,
+                        "pairwise": round_pairwise,
+                        "computed_at": now,
+                    }[name]
+                    for name in SNAPSHOT_FIELDS
+                )
+                for round_id, round_figures, round_pairwise in zip(order, figures, pairwise, strict=True)
+            ],
+        )
+    return len(order)
 
 
-@transaction.atomic
 def round_snapshot_compute(*, calibration_round: CalibrationRound) -> AgreementSnapshot:
     """Measure a closed round once; a round's answers never change after it closes."""
     if calibration_round.closed_at is None:
         raise ValueError("A round is measured only once it is closed; its answers stay blind until then.")
-    latest = latest_per_reviewer_and_scenario(round_rows(calibration_round))
-    matrix = ratings_matrix(latest)
-    figures = agreement_figures(matrix, seed=calibration_round.pk)
-    snapshot, _ = AgreementSnapshot.objects.update_or_create(
-        scope=AgreementSnapshot.Scope.ROUND,
-        calibration_round=calibration_round,
-        defaults={
-            **figures,
-            "team_id": calibration_round.team_id,
-            "pairwise": pairwise_figures(matrix),
-            "computed_at": timezone.now(),
-        },
-    )
-    return snapshot
+    _rounds_measure([calibration_round.pk])
+    return AgreementSnapshot.objects.get(scope=AgreementSnapshot.Scope.ROUND, calibration_round=calibration_round)
 
 
 # --------------------------------------------------------------------------------------
-# Teams over time
+# Teams over time, and all teams together
 # --------------------------------------------------------------------------------------
 
 
@@ -272,195 +661,111 @@ class SnapshotReport:
     periods_kept: int = 0
     rounds_computed: int = 0
     alerts_raised: int = 0
+    scenarios_measured: int = 0
     notes: list[str] = field(default_factory=list)
 
 
-def _periods(first: dt.date, last: dt.date, granularity: str) -> list[tuple[dt.date, dt.date]]:
-    out = []
-    start, end = period_bounds(first, granularity)
-    while start <= last:
-        out.append((start, end))
-        start, end = period_bounds(end + dt.timedelta(days=1), granularity)
-    return out
+def _members_by_team() -> dict[int, frozenset[int]]:
+    members: dict[int, set[int]] = defaultdict(set)
+    for team_id, user_id in TeamMembership.objects.filter(kind=TeamMembership.Kind.MEMBER).values_list(
+        "team_id", "user_id"
+    ):
+        members[team_id].add(user_id)
+    return {team_id: frozenset(users) for team_id, users in members.items()}
 
 
-def _answers_by_period(members: set[int], granularity: str, gold: _GoldCache | None) -> dict[dt.date, list[AnswerRow]]:
-    """The members' answers grouped by the start of the (local) week or month they were given in."""
-    tz = timezone.get_current_timezone()
-    by_period: dict[dt.date, list[AnswerRow]] = defaultdict(list)
-    for row in answer_rows(Q(attempt__user_id__in=members), gold=gold):
-        by_period[period_bounds(row.answered_at.astimezone(tz).date(), granularity)[0]].append(row)
-    return by_period
+def _all_members() -> Q:
+    return Q(attempt__user_id__in=TeamMembership.objects.filter(kind=TeamMembership.Kind.MEMBER).values("user_id"))
 
 
-def _team_members(team: Team) -> set[int]:
-    return set(
-        TeamMembership.objects.filter(team=team, kind=TeamMembership.Kind.MEMBER).values_list("user_id", flat=True)
+def _first_answer_day(who: Q) -> dt.date | None:
+    first = Answer.objects.filter(COUNTED).filter(who).aggregate(first=Min("answered_at"))["first"]
+    return timezone.localdate(first) if first is not None else None
+
+
+def _lock_scope(scope: _Scope) -> None:
+    if scope.team_id is None:
+        _lock(LOCK_ALL_TEAMS, 0)
+    else:
+        _lock(LOCK_TEAM_PERIODS, scope.team_id)
+
+
+def _changed_since(who: Q, since: dt.datetime) -> bool:
+    """Whether answers that count for ``who`` arrived after ``since``: answers given (or changed)
+    since, or answers of rounds closed since. Two index lookups."""
+    answers = Answer.objects.filter(COUNTED).filter(who)
+    return (
+        answers.filter(answered_at__gte=since).exists()
+        or answers.filter(attempt__calibration_round__closed_at__gte=since).exists()
     )
 
 
-def team_period_snapshots_compute(
+def _write_scope(scope: _Scope, measured: dict[str, _PeriodFigures], now: dt.datetime) -> None:
+    for granularity, figures in measured.items():
+        _write_periods(team_id=scope.team_id, granularity=granularity, measured=figures, now=now)
+
+
+def _measure_and_write(scopes: Sequence[_Scope], *, say: Callable[[str], None] = lambda message: None) -> int:
+    """Measure the scopes' periods and replace their rows: the answers are read once for all of
+    them and measured in one batch; then each scope is written in its own transaction under its own
+    lock. A scope whose answers changed after the read (an answer given, a round closed) is read and
+    measured again under its lock first, so a slower writer never stores older figures over newer
+    ones. Returns how many periods were measured."""
+    scopes = [scope for scope in scopes if scope.n_periods and scope.members]
+    if not scopes:
+        return 0
+    started = timezone.now()
+    labels = _Labels()
+    periods = [period for scope in scopes for ps in scope.periods.values() for period in ps]
+    everyone = frozenset().union(*(scope.members for scope in scopes))
+    who = _all_members() if any(s.team_id is None for s in scopes) else Q(attempt__user_id__in=sorted(everyone))
+    answers = _answers(who & _within(periods), labels, _GoldCache())
+    say(f"Read {len(answers)} answers over {len(set(periods))} period(s).")
+    measured = _measure(answers, scopes, labels)
+    say(f"Measured {sum(scope.n_periods for scope in scopes)} period(s) of {len(scopes)} scope(s).")
+    changed = Answer.objects.filter(answered_at__gte=started).exists() or (
+        CalibrationRound.objects.filter(closed_at__gte=started).exists()
+    )
+    for scope, figures in zip(scopes, measured, strict=True):
+        with transaction.atomic():
+            _lock_scope(scope)
+            if changed and _changed_since(scope.who(), started):
+                fresh = _Labels()
+                scope_answers = _answers(
+                    scope.who() & _within(p for ps in scope.periods.values() for p in ps), fresh, _GoldCache()
+                )
+                figures = _measure(scope_answers, [scope], fresh)[0]
+            _write_scope(scope, figures, timezone.now())
+    return sum(scope.n_periods for scope in scopes)
+
+
+def _periods_to_measure(
     *,
-    team: Team,
+    scope: str,
+    team_id: int | None,
     granularity: str,
+    first: dt.date | None,
     today: dt.date,
-    recompute: bool = False,
-    gold: _GoldCache | None = None,
-    report: SnapshotReport | None = None,
-) -> None:
-    """Measure every period of one team from its first answer to ``today``."""
-    report = report or SnapshotReport()
-    members = _team_members(team)
-    if not members:
-        return
-    by_period = _answers_by_period(members, granularity, gold)
-    if not by_period:
-        return
-    first = min(by_period)
-    kept = set()
-    if not recompute:
-        kept = set(
-            AgreementSnapshot.objects.filter(
-                scope=AgreementSnapshot.Scope.TEAM_PERIOD, team=team, granularity=granularity, period_end__lt=today
-            ).values_list("period_start", flat=True)
-        )
-    now = timezone.now()
-    for start, end in _periods(first, today, granularity):
-        if start in kept:
-            report.periods_kept += 1
-            continue
-        latest = latest_per_reviewer_and_scenario(by_period.get(start, []))
-        _team_period_write(team, granularity, start, end, latest, now)
-        report.periods_computed += 1
-
-
-@transaction.atomic
-def _team_period_write(
-    team: Team,
-    granularity: str,
-    start: dt.date,
-    end: dt.date,
-    latest: dict[tuple[int, int], AnswerRow],
-    now: dt.datetime,
-) -> None:
-    seed = int(start.strftime("%Y%m%d"))
-    matrix = ratings_matrix(latest)
-    AgreementSnapshot.objects.update_or_create(
-        scope=AgreementSnapshot.Scope.TEAM_PERIOD,
-        team=team,
-        granularity=granularity,
-        period_start=start,
-        defaults={
-            **agreement_figures(matrix, seed=seed),
-            "period_end": end,
-            "pairwise": pairwise_figures(matrix),
-            "computed_at": now,
-        },
-    )
-    _clause_snapshots_write(
-        AgreementSnapshot.Scope.CLAUSE_PERIOD, team, granularity, start, end, latest, now, seed=seed
-    )
-    by_user: dict[int, list[AnswerRow]] = defaultdict(list)
-    for (user_id, _), row in latest.items():
-        by_user[user_id].append(row)
-    for user_id, user_rows in by_user.items():
-        ReviewerSnapshot.objects.update_or_create(
-            user_id=user_id,
-            team=team,
-            granularity=granularity,
-            period_start=start,
-            defaults={**reviewer_figures(user_rows), "period_end": end, "computed_at": now},
-        )
-
-
-# --------------------------------------------------------------------------------------
-# All teams together (the policy team's view)
-# --------------------------------------------------------------------------------------
-
-
-def all_teams_period_snapshots_compute(
-    *,
-    granularity: str,
-    today: dt.date,
-    recompute: bool = False,
-    gold: _GoldCache | None = None,
-    report: SnapshotReport | None = None,
-) -> None:
-    """Measure every period over the reviewers of every team together, overall and per gold clause,
-    so the policy team sees where guidance is unclear whichever team answers. A reviewer in two teams
-    counts once. Ended periods measured before are kept unless ``recompute``."""
-    report = report or SnapshotReport()
-    members = set(TeamMembership.objects.filter(kind=TeamMembership.Kind.MEMBER).values_list("user_id", flat=True))
-    if not members:
-        return
-    by_period = _answers_by_period(members, granularity, gold)
-    if not by_period:
-        return
+    recompute: bool,
+    report: SnapshotReport,
+) -> list[tuple[dt.date, dt.date]]:
+    """Every period from the first answer to today, less the ended ones already measured."""
+    if first is None:
+        return []
     kept: set[dt.date] = set()
     if not recompute:
         kept = set(
             AgreementSnapshot.objects.filter(
-                scope=AgreementSnapshot.Scope.ALL_PERIOD, granularity=granularity, period_end__lt=today
+                scope=scope, team_id=team_id, granularity=granularity, period_end__lt=today
             ).values_list("period_start", flat=True)
         )
-    now = timezone.now()
-    for start, end in _periods(min(by_period), today, granularity):
+    out = []
+    for start, end in _periods(first, today, granularity):
         if start in kept:
             report.periods_kept += 1
-            continue
-        _all_teams_period_write(
-            granularity, start, end, latest_per_reviewer_and_scenario(by_period.get(start, [])), now
-        )
-        report.periods_computed += 1
-
-
-@transaction.atomic
-def _all_teams_period_write(
-    granularity: str, start: dt.date, end: dt.date, latest: dict[tuple[int, int], AnswerRow], now: dt.datetime
-) -> None:
-    seed = int(start.strftime("%Y%m%d"))
-    AgreementSnapshot.objects.update_or_create(
-        scope=AgreementSnapshot.Scope.ALL_PERIOD,
-        team=None,
-        granularity=granularity,
-        period_start=start,
-        defaults={**agreement_figures(ratings_matrix(latest), seed=seed), "period_end": end, "computed_at": now},
-    )
-    _clause_snapshots_write(
-        AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD, None, granularity, start, end, latest, now, seed=seed
-    )
-
-
-def _clause_snapshots_write(
-    scope: str,
-    team: Team | None,
-    granularity: str,
-    start: dt.date,
-    end: dt.date,
-    latest: dict[tuple[int, int], AnswerRow],
-    now: dt.datetime,
-    *,
-    seed: int,
-) -> None:
-    """One snapshot per clause of the gold answers in the period; clauses no longer seen are dropped."""
-    by_clause: dict[str, dict[tuple[int, int], AnswerRow]] = defaultdict(dict)
-    for key, row in latest.items():
-        by_clause[row.gold_label][key] = row
-    stale = AgreementSnapshot.objects.filter(scope=scope, team=team, granularity=granularity, period_start=start)
-    stale.exclude(clause_id__in=list(by_clause)).delete()
-    for clause_id, clause_latest in sorted(by_clause.items()):
-        AgreementSnapshot.objects.update_or_create(
-            scope=scope,
-            team=team,
-            clause_id=clause_id,
-            granularity=granularity,
-            period_start=start,
-            defaults={
-                **agreement_figures(ratings_matrix(clause_latest), seed=seed),
-                "period_end": end,
-                "computed_at": now,
-            },
-        )
+        else:
+            out.append((start, end))
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -479,14 +784,14 @@ def _runs_under(
     return [(start, float(value)) for start, value in tail]
 
 
-@transaction.atomic
 def drift_alerts_raise(*, team: Team, granularity: str, today: dt.date) -> list[DriftAlert]:
     """Raise an alert when the team's alpha, or a reviewer's kappa against gold, stayed under its
     threshold for the last N complete windows (N and thresholds from drift_thresholds()). One alert
-    per team or reviewer, metric and last window: running again raises nothing new."""
+    per team or reviewer, metric and last window: running again raises nothing new. Three queries
+    and one insert whatever the number of reviewers."""
     thresholds = drift_thresholds()
     windows = int(thresholds["windows"])
-    raised: list[DriftAlert] = []
+    candidates: list[tuple[int | None, str, float, list[tuple[dt.date, float]]]] = []
     team_values = list(
         AgreementSnapshot.objects.filter(
             scope=AgreementSnapshot.Scope.TEAM_PERIOD, team=team, granularity=granularity, period_end__lt=today
@@ -496,7 +801,7 @@ def drift_alerts_raise(*, team: Team, granularity: str, today: dt.date) -> list[
     )
     run = _runs_under(team_values, thresholds["team_alpha"], windows)
     if run:
-        raised += _alert_for(team, None, DriftAlert.Metric.TEAM_ALPHA, thresholds["team_alpha"], granularity, run)
+        candidates.append((None, DriftAlert.Metric.TEAM_ALPHA, thresholds["team_alpha"], run))
     reviewer_values: dict[int, list[tuple[dt.date, float | None]]] = defaultdict(list)
     for user_id, start, kappa in (
         ReviewerSnapshot.objects.filter(team=team, granularity=granularity, period_end__lt=today)
@@ -507,28 +812,30 @@ def drift_alerts_raise(*, team: Team, granularity: str, today: dt.date) -> list[
     for user_id, values in reviewer_values.items():
         run = _runs_under(values, thresholds["reviewer_kappa"], windows)
         if run:
-            raised += _alert_for(
-                team, user_id, DriftAlert.Metric.REVIEWER_KAPPA, thresholds["reviewer_kappa"], granularity, run
-            )
-    return raised
-
-
-def _alert_for(
-    team: Team, user_id: int | None, metric: str, threshold: float, granularity: str, run: list[tuple[dt.date, float]]
-) -> list[DriftAlert]:
-    alert, created = DriftAlert.objects.get_or_create(
-        team=team,
-        user_id=user_id,
-        metric=metric,
-        granularity=granularity,
-        period_start=run[-1][0],
-        defaults={
-            "threshold": threshold,
-            "windows": [{"period_start": start.isoformat(), "value": round(value, 4)} for start, value in run],
-            "raised_at": timezone.now(),
-        },
+            candidates.append((user_id, DriftAlert.Metric.REVIEWER_KAPPA, thresholds["reviewer_kappa"], run))
+    if not candidates:
+        return []
+    existing = set(
+        DriftAlert.objects.filter(team=team, granularity=granularity).values_list("user_id", "metric", "period_start")
     )
-    return [alert] if created else []
+    now = timezone.now()
+    new = [
+        DriftAlert(
+            team=team,
+            user_id=user_id,
+            metric=metric,
+            granularity=granularity,
+            period_start=run[-1][0],
+            threshold=threshold,
+            windows=[{"period_start": start.isoformat(), "value": round(value, 4)} for start, value in run],
+            raised_at=now,
+        )
+        for user_id, metric, threshold, run in candidates
+        if (user_id, metric, run[-1][0]) not in existing
+    ]
+    # Another run may raise the same alert at the same moment: the unique constraints keep one.
+    DriftAlert.objects.bulk_create(new, ignore_conflicts=True)
+    return new
 
 
 @transaction.atomic
@@ -546,7 +853,153 @@ def drift_alert_acknowledge(*, alert: DriftAlert, user: Any) -> DriftAlert:
 
 
 # --------------------------------------------------------------------------------------
-# Everything
+# Per-scenario figures (item analysis and the contested queue)
+# --------------------------------------------------------------------------------------
+
+
+def _latest_labels(answer_filter: Q) -> tuple[IntArray, IntArray, list[str]]:
+    """(user, scenario, label) of each reviewer's latest counted answer per scenario."""
+    rows = list(
+        Answer.objects.filter(COUNTED)
+        .filter(answer_filter)
+        .order_by("answered_at", "pk")
+        .values_list("attempt__user_id", "scenario_id", "verdict", "clause_id")
+    )
+    latest: dict[tuple[int, int], str] = {}
+    memo: dict[tuple[str, str], str] = {}
+    for user_id, scenario_id, verdict, clause_id in rows:  # ordered by answered_at: the last one wins
+        label = memo.get((verdict, clause_id))
+        if label is None:
+            label = memo[(verdict, clause_id)] = decision_label(verdict, clause_id)
+        latest[(user_id, scenario_id)] = label
+    users = np.fromiter((u for u, _ in latest), np.int64, len(latest))
+    scenarios = np.fromiter((s for _, s in latest), np.int64, len(latest))
+    return users, scenarios, list(latest.values())
+
+
+def _gold_labels(version: PolicyVersion | None, scenario_ids: Sequence[int]) -> list[str]:
+    """Each scenario's gold label under ``version`` ('' without a version, or when its facts do not fit)."""
+    if version is None:
+        return ["" for _ in scenario_ids]
+    facts = dict(Scenario.objects.filter(pk__in=scenario_ids).values_list("pk", "facts"))
+    out = []
+    for scenario_id in scenario_ids:
+        try:
+            outcome = gold_outcome(version, facts[scenario_id])
+        except FactsInvalid:
+            out.append("")
+        else:
+            out.append(decision_label(str(outcome.verdict), outcome.clause_id))
+    return out
+
+
+def _figures_row(
+    scenario_id: int, version: PolicyVersion | None, gold_label: str, stats: Any, now: dt.datetime
+) -> ScenarioFigures:
+    return ScenarioFigures(
+        scenario_id=scenario_id,
+        policy_version=version,
+        gold_label=gold_label,
+        n_answers=stats.n_answers,
+        facility=_finite(stats.facility),
+        discrimination=_finite(stats.discrimination),
+        agreement=_finite(stats.agreement),
+        distribution=[[str(label), count] for label, count in stats.distribution],
+        computed_at=now,
+    )
+
+
+def scenario_figures_refresh(*, scenario_ids: Collection[int] | None = None) -> int:
+    """Measure the item-analysis figures of these scenarios (None: every answered scenario) over every
+    counted answer, against the gold of the version published now, and store them. Returns how many
+    scenarios have figures after it (a scenario left with no counted answer loses its row).
+
+    Discrimination compares Kelley's top and bottom 27% of reviewers by overall accuracy; ranking
+    them reads every answer, so only a full run ranks them (and stores the ranking as
+    ReviewerStanding); a run for some scenarios uses the stored ranking, and turns into a full run
+    when there is none yet."""
+    with transaction.atomic():
+        _lock(LOCK_SCENARIO_FIGURES, 0)
+        version = published_policy_version()
+        now = timezone.now()
+        if scenario_ids is None or not ReviewerStanding.objects.exists():
+            return _figures_full(version, now)
+        wanted = sorted(set(scenario_ids))
+        if not wanted:
+            return 0
+        users, scenarios, labels = _latest_labels(Q(scenario_id__in=wanted))
+        answered = sorted(set(scenarios.tolist()))
+        standings = dict(
+            ReviewerStanding.objects.filter(user_id__in=set(users.tolist())).values_list("user_id", "group")
+        )
+        user_ids, user_positions = np.unique(users, return_inverse=True)
+        position = {s: i for i, s in enumerate(answered)}
+        groups = ReviewerGroups(
+            upper=tuple(i for i, u in enumerate(user_ids.tolist()) if standings.get(u) == ReviewerStanding.Group.UPPER),
+            lower=tuple(i for i, u in enumerate(user_ids.tolist()) if standings.get(u) == ReviewerStanding.Group.LOWER),
+            accuracy=(),
+        )
+        gold = _gold_labels(version, answered)
+        stats, _ = item_statistics_with_groups(
+            user_positions, [position[s] for s in scenarios.tolist()], labels, gold, groups=groups
+        )
+        ScenarioFigures.objects.filter(scenario_id__in=wanted).delete()
+        ScenarioFigures.objects.bulk_create(
+            _figures_row(s, version, g, stat, now) for s, g, stat in zip(answered, gold, stats, strict=True)
+        )
+        return len(answered)
+
+
+def _figures_full(version: PolicyVersion | None, now: dt.datetime) -> int:
+    users, scenarios, labels = _latest_labels(Q())
+    user_ids, user_positions = np.unique(users, return_inverse=True)
+    answered, scenario_positions = np.unique(scenarios, return_inverse=True)
+    gold = _gold_labels(version, answered.tolist())
+    stats, groups = item_statistics_with_groups(user_positions, scenario_positions, labels, gold)
+    ScenarioFigures.objects.all().delete()
+    ScenarioFigures.objects.bulk_create(
+        (_figures_row(s, version, g, stat, now) for s, g, stat in zip(answered.tolist(), gold, stats, strict=True)),
+        batch_size=500,
+    )
+    upper, lower = set(groups.upper), set(groups.lower)
+    answers_per_user = np.bincount(user_positions, minlength=len(user_ids))
+    ReviewerStanding.objects.all().delete()
+    ReviewerStanding.objects.bulk_create(
+        (
+            ReviewerStanding(
+                user_id=user_id,
+                n_answers=int(answers_per_user[i]),
+                accuracy=_finite(groups.accuracy[i]) if groups.accuracy else None,
+                group=ReviewerStanding.Group.UPPER
+                if i in upper
+                else ReviewerStanding.Group.LOWER
+                if i in lower
+                else ReviewerStanding.Group.MIDDLE,
+                computed_at=now,
+            )
+            for i, user_id in enumerate(user_ids.tolist())
+        ),
+        batch_size=1000,
+    )
+    return len(answered)
+
+
+def _figures_stale() -> bool:
+    """Whether anything changed since the last full item analysis: answers given or rounds closed
+    or cancelled since, or another version published since."""
+    last = ReviewerStanding.objects.aggregate(last=Max("computed_at"))["last"]
+    if last is None:
+        return counted_answers().exists()
+    version = published_policy_version()
+    if ScenarioFigures.objects.exclude(policy_version=version).exists():
+        return True
+    if Answer.objects.filter(answered_at__gte=last).exists():
+        return True
+    return CalibrationRound.objects.filter(Q(closed_at__gte=last) | Q(cancelled_at__gte=last)).exists()
+
+
+# --------------------------------------------------------------------------------------
+# Entry points: the command, the tasks, the daily sweep
 # --------------------------------------------------------------------------------------
 
 
@@ -558,38 +1011,186 @@ def snapshots_compute(
     teams: Iterable[Team] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SnapshotReport:
-    """Measure closed rounds not yet measured, every team's periods up to ``today``, then drift; and,
-    unless ``teams`` narrows the run, every period over all teams together."""
+    """Measure closed rounds not yet measured, every team's periods from its first answer up to
+    ``today``, then drift; and, unless ``teams`` narrows the run, every period over all teams
+    together and every scenario's figures. Ended periods measured before are kept as they were
+    (with ``recompute`` they and the rounds are measured again); the current period is measured again."""
     today = today or timezone.localdate()
+    granularities = list(granularities)
     say = progress or (lambda message: None)
     report = SnapshotReport()
-    gold = _GoldCache()
-    unmeasured = CalibrationRound.objects.filter(closed_at__isnull=False)
+    rounds = CalibrationRound.objects.filter(closed_at__isnull=False)
     if not recompute:
-        unmeasured = unmeasured.exclude(snapshots__scope=AgreementSnapshot.Scope.ROUND)
-    for calibration_round in unmeasured.order_by("closed_at"):
-        round_snapshot_compute(calibration_round=calibration_round)
-        report.rounds_computed += 1
+        rounds = rounds.exclude(snapshots__scope=AgreementSnapshot.Scope.ROUND)
+    report.rounds_computed = _rounds_measure(list(rounds.values_list("pk", flat=True)))
     say(f"Rounds: {report.rounds_computed} measured.")
     team_list = list(teams if teams is not None else Team.objects.order_by("name"))
-    for index, team in enumerate(team_list, start=1):
-        for granularity in granularities:
-            before = report.periods_computed
-            team_period_snapshots_compute(
-                team=team, granularity=granularity, today=today, recompute=recompute, gold=gold, report=report
+    members = _members_by_team()
+    scopes = []
+    for team in team_list:
+        team_members = members.get(team.pk, frozenset())
+        first = _first_answer_day(Q(attempt__user_id__in=sorted(team_members))) if team_members else None
+        periods = {
+            granularity: _periods_to_measure(
+                scope=AgreementSnapshot.Scope.TEAM_PERIOD,
+                team_id=team.pk,
+                granularity=granularity,
+                first=first,
+                today=today,
+                recompute=recompute,
+                report=report,
             )
+            for granularity in granularities
+        }
+        scopes.append(_Scope(team.pk, team_members, periods))
+    if teams is None:
+        everyone = frozenset().union(*members.values())
+        first = _first_answer_day(_all_members()) if everyone else None
+        periods = {
+            granularity: _periods_to_measure(
+                scope=AgreementSnapshot.Scope.ALL_PERIOD,
+                team_id=None,
+                granularity=granularity,
+                first=first,
+                today=today,
+                recompute=recompute,
+                report=report,
+            )
+            for granularity in granularities
+        }
+        scopes.append(_Scope(None, everyone, periods))
+    _measure_and_write(scopes, say=say)
+    for index, (team, scope) in enumerate(zip(team_list, scopes, strict=False), start=1):
+        for granularity in granularities:
+            measured = len(scope.periods[granularity]) if scope.members else 0
             alerts = drift_alerts_raise(team=team, granularity=granularity, today=today)
             report.alerts_raised += len(alerts)
+            report.periods_computed += measured
             say(
                 f"[{index}/{len(team_list)}] {team.name}, by {granularity}: "
-                f"{report.periods_computed - before} period(s) measured, {len(alerts)} alert(s) raised."
+                f"{measured} period(s) measured, {len(alerts)} alert(s) raised."
             )
         report.teams += 1
     if teams is None:
+        scope = scopes[-1]
         for granularity in granularities:
-            before = report.periods_computed
-            all_teams_period_snapshots_compute(
-                granularity=granularity, today=today, recompute=recompute, gold=gold, report=report
-            )
-            say(f"All teams, by {granularity}: {report.periods_computed - before} period(s) measured.")
+            measured = len(scope.periods[granularity]) if scope.members else 0
+            report.periods_computed += measured
+            say(f"All teams, by {granularity}: {measured} period(s) measured.")
+        report.scenarios_measured = scenario_figures_refresh()
+        say(f"Scenario figures: {report.scenarios_measured} scenario(s) measured.")
     return report
+
+
+def snapshots_refresh(
+    *, user_ids: Collection[int], days: Collection[dt.date], scenario_ids: Collection[int] = ()
+) -> SnapshotReport:
+    """Measure again exactly what answers by these reviewers on these (local) days touch: for every
+    team they are members of, the weeks and months holding those days (the team's period, clause and
+    reviewer snapshots); the same periods over all teams; and the figures of ``scenario_ids``.
+    Idempotent: running it again stores the same figures."""
+    report = SnapshotReport()
+    days, users = set(days), set(user_ids)
+    if days and users:
+        periods = {
+            granularity: sorted({period_bounds(day, granularity) for day in days}) for granularity in Granularity.values
+        }
+        members = _members_by_team()
+        team_ids = sorted(team_id for team_id, team_members in members.items() if team_members & users)
+        if team_ids:
+            scopes = [_Scope(team_id, members[team_id], periods) for team_id in team_ids]
+            scopes.append(_Scope(None, frozenset().union(*members.values()), periods))
+            report.periods_computed = _measure_and_write(scopes)
+            report.teams = len(team_ids)
+            today = timezone.localdate()
+            if any(end < today for ps in periods.values() for _, end in ps):
+                for team in Team.objects.filter(pk__in=team_ids):
+                    for granularity in Granularity.values:
+                        report.alerts_raised += len(drift_alerts_raise(team=team, granularity=granularity, today=today))
+    if scenario_ids:
+        report.scenarios_measured = scenario_figures_refresh(scenario_ids=scenario_ids)
+    return report
+
+
+def _sweep_periods(
+    stored: dict[dt.date, dt.datetime], first: dt.date | None, granularity: str, today: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """Periods never measured, and ended periods last measured before they ended."""
+    if first is None:
+        return []
+    zone = timezone.get_current_timezone()
+    out = []
+    for start, end in _periods(first, today, granularity):
+        computed_at = stored.get(start)
+        if computed_at is None or (end < today and computed_at.astimezone(zone).date() <= end):
+            out.append((start, end))
+    return out
+
+
+def _sweep_scope(
+    stored: dict[tuple[int | None, str], dict[dt.date, dt.datetime]],
+    team_id: int | None,
+    members: frozenset[int],
+    today: dt.date,
+) -> _Scope:
+    scope = _Scope(team_id, members, {})
+    first_answer: list[dt.date | None] = []
+    for granularity in Granularity.values:
+        measured = stored.get((team_id, granularity), {})
+        if measured:
+            first = min(measured)
+        else:
+            if not first_answer:
+                first_answer.append(_first_answer_day(scope.who()) if members else None)
+            first = first_answer[0]
+        scope.periods[granularity] = _sweep_periods(measured, first, granularity, today)
+    return scope
+
+
+def snapshots_sweep(*, today: dt.date | None = None) -> SnapshotReport:
+    """The daily job: measure closed rounds not yet measured; every period (of each team, and of all
+    teams together) that was never measured, or was last measured before it ended; raise drift alerts
+    for every team; and measure every scenario's figures again if anything changed since their last
+    full measurement. Reads only the snapshot tables when there is nothing new."""
+    today = today or timezone.localdate()
+    report = SnapshotReport()
+    unmeasured = CalibrationRound.objects.filter(closed_at__isnull=False).exclude(
+        snapshots__scope=AgreementSnapshot.Scope.ROUND
+    )
+    report.rounds_computed = _rounds_measure(list(unmeasured.values_list("pk", flat=True)))
+    stored: dict[tuple[int | None, str], dict[dt.date, dt.datetime]] = defaultdict(dict)
+    for team_id, granularity, start, computed_at in AgreementSnapshot.objects.filter(
+        scope__in=[AgreementSnapshot.Scope.TEAM_PERIOD, AgreementSnapshot.Scope.ALL_PERIOD]
+    ).values_list("team_id", "granularity", "period_start", "computed_at"):
+        stored[(team_id, granularity)][start] = computed_at
+    members = _members_by_team()
+    teams = list(Team.objects.filter(pk__in=list(members)).order_by("name"))
+    scopes = [_sweep_scope(stored, team.pk, members[team.pk], today) for team in teams]
+    if members:
+        scopes.append(_sweep_scope(stored, None, frozenset().union(*members.values()), today))
+    report.periods_computed = _measure_and_write(scopes)
+    for team in teams:
+        for granularity in Granularity.values:
+            report.alerts_raised += len(drift_alerts_raise(team=team, granularity=granularity, today=today))
+        report.teams += 1
+    if _figures_stale():
+        report.scenarios_measured = scenario_figures_refresh()
+    return report
+
+
+__all__ = [
+    "BOOTSTRAP_RESAMPLES",
+    "COUNTED",
+    "DEFAULT_DRIFT_THRESHOLDS",
+    "SnapshotReport",
+    "counted_answers",
+    "drift_alert_acknowledge",
+    "drift_alerts_raise",
+    "drift_thresholds",
+    "period_bounds",
+    "round_snapshot_compute",
+    "scenario_figures_refresh",
+    "snapshots_compute",
+    "snapshots_refresh",
+    "snapshots_sweep",
+]

@@ -22,6 +22,7 @@ from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from quiz.models import AGREEMENT_FIGURE_FIELDS, DriftAlert, Granularity
 from quiz.selectors.analytics import agreement_overview, contested_scenarios, item_analysis, team_dashboard
 from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
+from quiz.selectors.freshness import figures_freshness
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
 
 EXPORT_FORMATS = ("csv", "json")
@@ -249,12 +250,17 @@ def item_analysis_list(request: HttpRequest) -> HttpResponse:
     exported = export_response(request, "item-analysis", ITEM_COLUMNS, _item_rows(analysis.items))
     if exported:
         return exported
-    # The analysis is computed once in memory; the page shows it ITEM_PAGE_SIZE rows at a time.
+    # The stored figures are read once; the page shows them ITEM_PAGE_SIZE rows at a time.
     page = Paginator(analysis.items, ITEM_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quiz/analytics/item_analysis.html",
-        {"items": page.object_list, "page": page, "clause_titles": analysis.clause_titles},
+        {
+            "items": page.object_list,
+            "page": page,
+            "clause_titles": analysis.clause_titles,
+            "freshness": figures_freshness(measured_at=analysis.measured_at),
+        },
     )
 
 
@@ -283,5 +289,10 @@ def contested_list(request: HttpRequest) -> HttpResponse:
     return exported or render(
         request,
         "quiz/analytics/contested_list.html",
-        {"items": analysis.items, "draft": analysis.draft, "clause_titles": analysis.clause_titles},
+        {
+            "items": analysis.items,
+            "draft": analysis.draft,
+            "clause_titles": analysis.clause_titles,
+            "freshness": figures_freshness(measured_at=analysis.measured_at),
+        },
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -114,7 +112,9 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Round “{calibration_round.title}” created.")
             return redirect("quiz:round-detail", pk=calibration_round.pk)
-    return render(request, "quiz/calibration/round_form.html", {"form": form})
+    # Reached on a POST only when the form or the service refused the input.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "quiz/calibration/round_form.html", {"form": form}, status=status)
 
 
 @role_required(*ROUND_ROLES)
@@ -164,12 +164,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if manages:
         context["progress"] = round_progress(calibration_round)
         if state in ("scheduled", "open", "overdue"):
-            context["extend_form"] = RoundExtendForm(
-                initial={
-                    "closes_at": timezone.localtime(max(calibration_round.closes_at, timezone.now()))
-                    + dt.timedelta(days=2)
-                }
-            )
+            suggested = RoundExtendForm.suggested_closing(calibration_round.closes_at, now=timezone.now())
+            context["extend_form"] = RoundExtendForm(initial={"closes_at": timezone.localtime(suggested)})
     if in_cohort and state == "open":
         answered = context["my_answers"]
         next_item = next((item for item in items if item.scenario_id not in answered), None)

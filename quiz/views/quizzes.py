@@ -186,6 +186,8 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
             "answers_are_final": attempt.mode in FINAL_ANSWER_MODES,
             "clause_groups": {"violating": form.violating_clause_ids, "permitted": form.permitted_clause_ids},
         },
+        # Reached on a POST only when the form or the service refused the answer.
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -271,6 +273,8 @@ def lead_assignments(request: HttpRequest) -> HttpResponse:
         request,
         "quiz/quizzes/lead_assignments.html",
         {"form": form, "rows": lead_assignment_rows(request.user), "quizzes": list(assignable)},
+        # Reached on a POST only when the form or the service refused the input.
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -299,4 +303,8 @@ def quiz_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Created the quiz “{quiz.title}”. Assign it below.")
             return redirect("quiz:lead-assignments")
-    return render(request, "quiz/quizzes/quiz_form.html", {"form": form, "is_staff": is_staff(request.user)})
+    # Reached on a POST only when the form or the service refused the input.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "quiz/quizzes/quiz_form.html", {"form": form, "is_staff": is_staff(request.user)}, status=status
+    )

@@ -27,7 +27,7 @@ def test_home_asks_anonymous_users_to_log_in(anonymous_client):
 def test_logging_in_with_a_wrong_password_shows_an_error(anonymous_client, trainee):
     response = anonymous_client.post(reverse("login"), {"username": "tara", "password": "wrong"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Please enter a correct username and password" in response.content
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import TeamMembership
 from quiz.models import AgreementSnapshot
 from quiz.selectors.analytics import PartChange, contested_scenarios
+from quiz.services.snapshots import scenario_figures_refresh
 from tests.accounts.factories import TeamMembershipFactory, UserFactory
 from tests.quiz.factories import AnswerFactory, AttemptFactory, QuizFactory
 from tests.training.factories import BENIGN_FACTS, PolicyVersionFactory, ScenarioFactory, shipped_policy_document
@@ -147,6 +148,7 @@ def contested_b4(published_policy):
     quiz = QuizFactory()
     for index in range(6):
         answer(UserFactory(), scenario, quiz, TODAY, "B4" if index % 2 else "B5")
+    scenario_figures_refresh()
     return draft, scenario
 
 
@@ -177,6 +179,7 @@ class TestContestedDraftImpact:
         quiz = QuizFactory()
         for index in range(6):
             answer(UserFactory(), scenario, quiz, TODAY, "V4" if index % 2 else "")
+        scenario_figures_refresh()
         page = policy_client.get(reverse("quiz:contested-list")).content.decode()
         assert '<td class="draft-impact"><span class="small muted">no change</span></td>' in page
 

@@ -12,6 +12,8 @@ from tests.quiz.factories import AssignmentFactory, QuizFactory, SharedQuizFacto
 
 pytestmark = pytest.mark.django_db
 
+# A due date a year ahead, inside the window the API accepts (from 2000 to five years ahead).
+DUE = f"{timezone.now().year + 1}-01-01T09:00:00Z"
 RIGHT_V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
 
 
@@ -47,9 +49,7 @@ def test_leads_cannot_take_quizzes(lead_client, practice):
 
 
 def test_trainees_cannot_assign(trainee_client, practice, team):
-    response = post(
-        trainee_client, "/api/assignments/", {"quiz": practice.pk, "team": team.pk, "due_at": "2099-01-01T00:00:00Z"}
-    )
+    response = post(trainee_client, "/api/assignments/", {"quiz": practice.pk, "team": team.pk, "due_at": DUE})
 
     assert (response.status_code, Assignment.objects.count()) == (403, 1)
 
@@ -213,14 +213,12 @@ def test_results_of_an_attempt_in_progress_are_a_conflict(trainee_client, traine
 def test_a_lead_assigns_to_their_team(lead_client, team, bank):
     quiz = SharedQuizFactory()
 
-    response = post(
-        lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"}
-    )
+    response = post(lead_client, "/api/assignments/", {"quiz": quiz.pk, "team": team.pk, "due_at": DUE})
 
     assignment = Assignment.objects.get()
     assert (response.status_code, response.json()) == (
         201,
-        {"id": assignment.pk, "quiz": quiz.pk, "trainee": None, "team": team.pk, "due_at": "2099-01-01T09:00:00Z"},
+        {"id": assignment.pk, "quiz": quiz.pk, "trainee": None, "team": team.pk, "due_at": DUE},
     )
 
 
@@ -230,7 +228,7 @@ def test_a_lead_cannot_assign_to_another_teams_trainee(lead_client, outside_trai
     response = post(
         lead_client,
         "/api/assignments/",
-        {"quiz": quiz.pk, "trainee": outside_trainee.pk, "due_at": "2099-01-01T09:00:00Z"},
+        {"quiz": quiz.pk, "trainee": outside_trainee.pk, "due_at": DUE},
     )
 
     assert (response.status_code, response.json(), Assignment.objects.count()) == (

@@ -40,7 +40,7 @@ def test_an_empty_rubric_part_takes_the_default(lead_client, published_policy):
 def test_a_weight_out_of_range_is_a_field_error_and_creates_nothing(lead_client, published_policy):
     response = lead_client.post(reverse("quiz:quiz-create"), {**BASE, **DEFAULTS, "rubric_verdict": 150})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"rubric_verdict": ["Must be from 0 to 100, not 150."]}
     assert Quiz.objects.count() == 0
 

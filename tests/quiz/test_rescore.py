@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from quiz.models import Answer, Attempt, Quiz
 from quiz.models.quizzes import ScoreChange
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
+from quiz.services.rescore import rescore_plan
 from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
 from tests.training.factories import PolicyVersionFactory, shipped_policy_document
 
@@ -233,3 +234,68 @@ def test_an_attempt_that_still_passes_is_not_flagged(b5_attempt, ncmec_for_b5_ve
 
     assert "WARNING" not in output and "would now fail" not in output
     assert ScoreChange.objects.get().reason == "NCMEC reports extended to B5"
+
+
+# --- streaming: batches, progress, a bounded plan -----------------------------------------------
+
+
+@pytest.fixture
+def two_b5_attempts(b5_attempt, second_trainee):
+    """The B5 attempt, and a second reviewer's attempt answered the same way."""
+    quiz = b5_attempt.quiz
+    scenario = b5_attempt.items.get().scenario
+    attempt = attempt_start(user=second_trainee, quiz=quiz)
+    answer_record(attempt=attempt, scenario=scenario, user=second_trainee, **B5_RIGHT_UNDER_2020)
+    return [b5_attempt, attempt_submit(attempt=attempt, user=second_trainee)]
+
+
+def test_a_run_over_several_batches_shows_its_progress(two_b5_attempts, ncmec_for_b5_version):
+    output = run("--policy-version", "2021-03", "--batch-size", "1")
+
+    lines = output.splitlines()
+    assert lines[0] == "Checked 1 of 2 answers (50%)..."
+    assert lines[-1] == (
+        "2 answers checked, 2 scores would change in 2 attempts. "
+        "Dry run: nothing written (use --apply --reason ... to write)."
+    )
+
+
+def test_applying_batch_by_batch_records_every_change(two_b5_attempts, ncmec_for_b5_version):
+    output = run("--policy-version", "2021-03", "--batch-size", "1", "--apply", "--reason", "NCMEC for B5")
+
+    assert "Applied 1 of 2 answers (50%)..." in output
+    assert output.splitlines()[-1].endswith("Applied: 2 answers rescored and recorded as ScoreChange rows.")
+    assert ScoreChange.objects.count() == 2
+    assert sorted(Attempt.objects.values_list("score", flat=True)) == [pytest.approx(5 / 6)] * 2
+
+
+def test_a_plan_keeps_the_first_lines_and_counts_the_rest(two_b5_attempts, ncmec_for_b5_version):
+    plan = rescore_plan(attempts=Attempt.objects.all(), policy_version=ncmec_for_b5_version, lines_kept=1)
+
+    assert (len(plan.lines), plan.lines_total, plan.changed_total, plan.answers_checked) == (1, 2, 2, 2)
+    assert plan.lines[0].attempt_id == two_b5_attempts[0].pk
+
+
+def test_the_command_says_how_many_lines_it_does_not_list(two_b5_attempts, ncmec_for_b5_version, monkeypatch):
+    monkeypatch.setattr("quiz.services.rescore.LINES_KEPT", 1)
+    monkeypatch.setattr("quiz.management.commands.rescore.rescore_plan", _plan_keeping_one)
+
+    output = run("--policy-version", "2021-03")
+
+    assert output.splitlines()[1] == "... and 1 more answers."
+
+
+def _plan_keeping_one(**kwargs):
+    return rescore_plan(**kwargs, lines_kept=1)
+
+
+def test_a_dry_run_reads_a_fixed_number_of_queries_whatever_the_number_of_answers(
+    two_b5_attempts, ncmec_for_b5_version, django_assert_num_queries
+):
+    rescore_plan(attempts=Attempt.objects.all(), policy_version=ncmec_for_b5_version)  # parse both versions
+    # a batch of attempts, their answers (values, no policy document, the stored gold answer as a
+    # hash), the versions (without their documents), the scenarios, the stored gold answer of each
+    # distinct hash (one here), unanswered items and certifications, the next (empty) batch
+    with django_assert_num_queries(8):
+        plan = rescore_plan(attempts=Attempt.objects.all(), policy_version=ncmec_for_b5_version)
+    assert plan.answers_checked == 2

@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz.models import AgreementSnapshot, DriftAlert, ReviewerSnapshot
-from quiz.services.snapshots import DEFAULT_DRIFT_THRESHOLDS, drift_thresholds, period_bounds
+from quiz.services.snapshots import (
+    DEFAULT_DRIFT_THRESHOLDS,
+    drift_thresholds,
+    period_bounds,
+    scenario_figures_refresh,
+)
 from tests.quiz.factories import AnswerFactory, AttemptFactory, QuizFactory
 from tests.training.factories import BENIGN_FACTS, ScenarioFactory
 
@@ -159,6 +164,7 @@ class TestContestedAndItems:
             answer(user, scenario, quiz, TODAY, "V4" if index < 2 else ("V3" if index % 2 else ""))
             for other in others:
                 answer(user, other, quiz, TODAY, "V4")
+        scenario_figures_refresh()
         page = policy_client.get(reverse("quiz:contested-list")).content.decode()
         assert f'<a href="/training/scenarios/{scenario.pk}/">SPLIT-1</a> · Contested folder' in page
         assert 'href="/training/policy/#clause-V4"' in page and "#rule-R-V4-link-to-material" in page
@@ -166,19 +172,47 @@ class TestContestedAndItems:
         assert data["rows"][0]["scenario"] == "SPLIT-1"
 
     def test_the_contested_list_runs_a_fixed_number_of_queries(self, policy_client, history, django_assert_num_queries):
-        # session, user, answers; for answers stored without their gold: versions and facts; the
-        # published and draft versions (one query); scenarios; the engine's parse of the published
-        # version (cached per process after the first read)
-        with django_assert_num_queries(8):
+        scenario_figures_refresh()
+        policy_client.get(reverse("quiz:contested-list"))  # the engine has parsed the published version
+        # session, user, stored figures with their scenarios, the published and draft versions (one
+        # query), answers given since the figures were measured
+        with django_assert_num_queries(5):
             policy_client.get(reverse("quiz:contested-list"))
 
     def test_the_item_analysis_query_count_does_not_grow_with_the_answers(
         self, policy_client, history, trainee, django_assert_num_queries
     ):
-        policy_client.get(reverse("quiz:item-analysis"))  # warm the engine's parse of the published version
+        scenario_figures_refresh()
+        policy_client.get(reverse("quiz:item-analysis"))  # the engine has parsed the published version
         quiz = QuizFactory()
         for _ in range(5):
             answer(trainee, ScenarioFactory(), quiz, TODAY, "V4")
-        # session, user, answers, versions and facts for unscored answers, published and draft, scenarios
-        with django_assert_num_queries(7):
+        scenario_figures_refresh()
+        # session, user, stored figures with their scenarios, published and draft versions, answers
+        # given since the figures were measured
+        with django_assert_num_queries(5):
             policy_client.get(reverse("quiz:item-analysis"))
+
+    def test_the_csv_exports_run_the_same_fixed_number_of_queries(
+        self, policy_client, history, django_assert_num_queries
+    ):
+        scenario_figures_refresh()
+        policy_client.get(reverse("quiz:item-analysis"))
+        # session, user, stored figures with their scenarios, published and draft versions
+        for name in ("quiz:item-analysis", "quiz:contested-list"):
+            with django_assert_num_queries(4):
+                policy_client.get(reverse(name), {"format": "csv"})
+
+    def test_the_pages_read_the_stored_figures_and_say_when_they_were_measured(self, policy_client, history, trainee):
+        quiz = QuizFactory()
+        scenario = ScenarioFactory(key="LATE-1", title="Answered after the measurement")
+        scenario_figures_refresh()
+        attempt = AttemptFactory(user=trainee, quiz=quiz, status="submitted")
+        AnswerFactory(attempt=attempt, scenario=scenario, answered_at=timezone.now() + dt.timedelta(seconds=1))
+        page = policy_client.get(reverse("quiz:item-analysis")).content.decode()
+        # Not measured yet: the new scenario is not listed, and the page says an answer is still being counted.
+        assert "LATE-1" not in page
+        assert 'id="measured">Measured <time' in page and "1 newer answer is still being counted." in page
+        scenario_figures_refresh(scenario_ids=[scenario.pk])
+        page = policy_client.get(reverse("quiz:item-analysis")).content.decode()
+        assert "LATE-1" in page

@@ -58,7 +58,7 @@ def test_the_policy_team_starts_a_draft_from_the_version_list(policy_client, pub
 def test_a_reused_draft_label_is_a_form_error(policy_client, published_policy):
     response = policy_client.post(reverse("training:policy-version-list"), {"policy": "cse", "version": "2020-10"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"version": ['Version label "2020-10" is already used for policy "cse".']}
 
 

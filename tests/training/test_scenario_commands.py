@@ -118,3 +118,15 @@ def test_imported_scenarios_get_ids_that_do_not_follow_their_clause_keys(publish
     keys_in_id_order = list(Scenario.objects.order_by("pk").values_list("key", flat=True))
     assert keys_in_id_order != sorted(keys_in_id_order)
     assert keys_in_id_order[:3] != [entry.key for entry in entries[:3]]
+
+
+def test_import_shows_its_progress_through_the_shipped_bank(published_policy):
+    out = StringIO()
+
+    call_command("import_scenarios", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    total = Scenario.objects.count()
+    assert lines[1] == f"Checking {total} entries against the content guard and the engine…"
+    assert f"Writing: 25/{total} entries." in lines
+    assert f"Writing: {total}/{total} entries." in lines

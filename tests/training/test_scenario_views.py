@@ -162,7 +162,7 @@ def test_writing_a_scenario_saves_a_draft_and_shows_the_engines_decision(
 def test_a_guard_refusal_is_a_form_error_on_the_text_naming_the_span(policy_client, published_policy):
     response = policy_client.post(reverse("training:scenario-create"), form_data(text="See https://real-site.com/a."))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {
         "text": [
             'Link to "https://real-site.com/a" is not allowed: use a reserved domain such as example.com, '

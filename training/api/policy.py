@@ -11,10 +11,12 @@ from rest_framework.views import APIView
 
 from accounts.access import STAFF_ROLES, has_role, user_has_role
 from accounts.models import Role
+from config.schema import NOT_FOUND
 
 from ..models import PolicyVersion
 from ..policy import FactsInvalid
 from ..selectors import gold_outcome, policy_version_diff, policy_versions, published_policy_version
+from .fields import FactsField
 
 ALL_ROLES = (Role.TRAINEE, Role.TEAM_LEAD, Role.POLICY_TEAM, Role.ADMIN)
 
@@ -78,7 +80,9 @@ def _version_for(request: Request, pk: int) -> PolicyVersion:
 class PublishedPolicyView(APIView):
     permission_classes = [has_role(*ALL_ROLES)]
 
-    @extend_schema(responses=PolicyVersionSerializer, summary="The published version of the CSE policy")
+    @extend_schema(
+        responses={200: PolicyVersionSerializer, 404: NOT_FOUND}, summary="The published version of the CSE policy"
+    )
     def get(self, request: Request) -> Response:
         version = published_policy_version()
         if version is None:
@@ -114,7 +118,7 @@ class PolicyVersionDiffView(APIView):
 
 
 class EvaluateFactsSerializer(serializers.Serializer):
-    facts = serializers.DictField(help_text="Facts in the policy's vocabulary; facts left out take their default.")
+    facts = FactsField(help_text="Facts in the policy's vocabulary; facts left out take their default.")
     version = serializers.IntegerField(required=False, help_text="A policy version id; the published one if left out.")
 
 
@@ -125,20 +129,23 @@ class EvaluateFactsView(APIView):
 
     @extend_schema(
         request=EvaluateFactsSerializer,
-        responses=inline_serializer(
-            "Outcome",
-            {
-                "verdict": serializers.CharField(),
-                "clause_id": serializers.CharField(allow_null=True),
-                "action": serializers.CharField(),
-                "report_to_ncmec": serializers.BooleanField(),
-                "report_route": serializers.CharField(),
-                "rule_id": serializers.CharField(),
-                "enforcement_rule_id": serializers.CharField(),
-                "reporting_rule_id": serializers.CharField(),
-                "explanation": serializers.CharField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "Outcome",
+                {
+                    "verdict": serializers.CharField(),
+                    "clause_id": serializers.CharField(allow_null=True),
+                    "action": serializers.CharField(),
+                    "report_to_ncmec": serializers.BooleanField(),
+                    "report_route": serializers.CharField(),
+                    "rule_id": serializers.CharField(),
+                    "enforcement_rule_id": serializers.CharField(),
+                    "reporting_rule_id": serializers.CharField(),
+                    "explanation": serializers.CharField(),
+                },
+            ),
+            404: NOT_FOUND,
+        },
         summary="Decide a case described by facts",
     )
     def post(self, request: Request) -> Response:

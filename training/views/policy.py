@@ -72,7 +72,11 @@ def policy_version_list(request: HttpRequest) -> HttpResponse:
                 request, f"Draft {draft.version} created as a copy of the latest version. Edit it in the admin."
             )
             return redirect("training:policy-version-list")
-    return render(request, "training/policy_version_list.html", {"versions": policy_versions(), "form": form})
+    # Reached on a POST only when the form or the service refused the input.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "training/policy_version_list.html", {"versions": policy_versions(), "form": form}, status=status
+    )
 
 
 @role_required(*STAFF_ROLES)

@@ -88,7 +88,9 @@ def scenario_create_view(request: HttpRequest) -> HttpResponse:
                 request, f"Draft {scenario.key} saved. Check what the engine decides, then submit it for review."
             )
             return redirect("training:scenario-detail", pk=scenario.pk)
-    return render(request, "training/scenarios/form.html", {"form": form, "scenario": None})
+    # Reached on a POST only when the form or the service refused the input.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/scenarios/form.html", {"form": form, "scenario": None}, status=status)
 
 
 @role_required(*STAFF_ROLES)
@@ -114,7 +116,9 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Draft {scenario.key} saved.")
             return redirect("training:scenario-detail", pk=scenario.pk)
-    return render(request, "training/scenarios/form.html", {"form": form, "scenario": scenario})
+    # Reached on a POST only when the form or the service refused the input.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "training/scenarios/form.html", {"form": form, "scenario": scenario}, status=status)
 
 
 @role_required(*STAFF_ROLES)

@@ -8,7 +8,7 @@ from training.models import PolicyVersion
 from ...models.quizzes import Attempt
 from ...scoring import RubricInvalid, rubric_from_dict
 from ...services.attempts import InputInvalid
-from ...services.rescore import rescore_apply, rescore_plan
+from ...services.rescore import BATCH_ATTEMPTS, rescore_apply, rescore_plan
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         "recomputed; certifications already granted are kept. A certified attempt that would now fail "
         "is listed as a warning (and, with --apply, named in its ScoreChange reason) so that a lead can "
         "act on it; it is never revoked here. Only submitted or expired quiz attempts are rescored; "
-        "running it again after --apply changes nothing."
+        "running it again after --apply changes nothing. Answers are read a batch of attempts at a time "
+        "(progress is shown when there is more than one batch); the first 200 changed answers are listed "
+        "and the rest counted."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="Write the changes (otherwise a dry run).")
         parser.add_argument("--reason", default="", help="Why the scores change; required with --apply.")
         parser.add_argument("--by", help="Username recorded as making the change.")
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_ATTEMPTS, help="Attempts read per batch (default %(default)s)."
+        )
 
     def handle(self, *args, **options):
         version = None
@@ -56,27 +61,32 @@ class Command(BaseCommand):
         attempts = Attempt.objects.filter(quiz__isnull=False)
         if options["quiz"]:
             attempts = attempts.filter(quiz_id=options["quiz"])
-        plan = rescore_plan(attempts=attempts, policy_version=version, rubric=rubric)
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        plan = rescore_plan(
+            attempts=attempts,
+            policy_version=version,
+            rubric=rubric,
+            batch_attempts=options["batch_size"],
+            progress=self._progress("Checked"),
+        )
         for line in plan.lines:
-            answer = line.answer
-            before = answer.expected
+            before = line.expected_before
             after = line.expected_after
             self.stdout.write(
-                f"attempt {answer.attempt_id} answer {answer.pk} ({answer.scenario.key}): "
-                f"points {answer.points:g}/{answer.max_points:g} -> {line.result.points:g}/{line.result.max_points:g}; "
+                f"attempt {line.attempt_id} answer {line.answer_id} ({line.scenario_key}): "
+                f"points {line.points_before:g}/{line.max_points_before:g} -> "
+                f"{line.points_after:g}/{line.max_points_after:g}; "
                 f"expected {before.get('verdict')} {before.get('clause_id') or 'no clause'} -> "
                 f"{after['verdict']} {after['clause_id'] or 'no clause'}"
-                + ("; now a critical miss" if line.result.is_critical_miss and not answer.is_critical_miss else "")
-                + (
-                    "; no longer a critical miss"
-                    if answer.is_critical_miss and not line.result.is_critical_miss
-                    else ""
-                )
+                + ("; now a critical miss" if line.critical_after and not line.critical_before else "")
+                + ("; no longer a critical miss" if line.critical_before and not line.critical_after else "")
             )
-        changed = [line for line in plan.lines if line.changed]
+        if plan.lines_not_kept:
+            self.stdout.write(f"... and {plan.lines_not_kept} more answers.")
         summary = (
-            f"{plan.answers_checked} answers checked, {len(changed)} scores would change "
-            f"in {len({line.answer.attempt_id for line in changed})} attempts."
+            f"{plan.answers_checked} answers checked, {plan.changed_total} scores would change "
+            f"in {len(plan.changed_attempt_ids)} attempts."
         )
         at_risk = plan.certified_would_fail
         if at_risk:
@@ -86,11 +96,26 @@ class Command(BaseCommand):
             self._warn(at_risk)
             return
         try:
-            count = rescore_apply(plan=plan, changed_by=by, reason=options["reason"])
+            count = rescore_apply(
+                plan=plan,
+                changed_by=by,
+                reason=options["reason"],
+                batch_attempts=options["batch_size"],
+                progress=self._progress("Applied"),
+            )
         except InputInvalid as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{summary} Applied: {count} answers rescored and recorded as ScoreChange rows.")
         self._warn(at_risk)
+
+    def _progress(self, verb):
+        """Print progress after every batch but the last (a run in one batch prints nothing)."""
+
+        def report(done, total):
+            if done < total:
+                self.stdout.write(f"{verb} {done} of {total} answers ({done / total:.0%})...")
+
+        return report
 
     def _warn(self, at_risk):
         for projection in at_risk:

@@ -65,7 +65,9 @@ class Command(BaseCommand):
                     raise BankInvalid(problems)
                 self.stdout.write(f"All {len(entries)} entries are valid under policy {version.version}.")
                 return
-            report = scenario_bank_import(entries=entries, policy_version=version, actor=author, reviewer=reviewer)
+            report = scenario_bank_import(
+                entries=entries, policy_version=version, actor=author, reviewer=reviewer, progress=self.stdout.write
+            )
         except BankInvalid as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))

@@ -1,0 +1,104 @@
+"""The task flow through the real workers: django-tasks-db's `db_worker` (the embedded default) and an
+RQ worker on Redis (to scale out). A round closes, its refresh waits in the queue, the worker runs it,
+and the team's figures appear. Transactional tests: the worker must see committed rows.
+
+The Redis test needs a Redis server at TEST_REDIS_URL (default redis://127.0.0.1:6379/15); CI starts
+one. Outside CI it is skipped when no server answers."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from quiz.models import AgreementSnapshot
+from quiz.services.calibration import round_answer_submit, round_close, round_create
+from quiz.services.snapshots import period_bounds
+from tests.quiz.factories import quiz_bank
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RQ_BACKEND = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def closed_round_waiting(published_policy, team, team_lead, trainee, second_trainee):
+    bank = quiz_bank()
+    now = timezone.now()
+    calibration_round = round_create(
+        team=team,
+        title="Weekly",
+        created_by=team_lead,
+        cohort=[trainee, second_trainee],
+        scenarios=[bank["Q-V4"], bank["Q-V1"]],
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
+    for user in (trainee, second_trainee):
+        for scenario in (bank["Q-V4"], bank["Q-V1"]):
+            round_answer_submit(calibration_round=calibration_round, user=user, scenario=scenario, **V4)
+    round_close(calibration_round=calibration_round, closed_by=team_lead)
+    return calibration_round
+
+
+def team_week(team):
+    start, _ = period_bounds(timezone.localdate(), "week")
+    return AgreementSnapshot.objects.filter(
+        scope=AgreementSnapshot.Scope.TEAM_PERIOD, team=team, granularity="week", period_start=start
+    )
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = DATABASE_BACKEND
+
+
+def test_the_database_worker_brings_a_closed_round_into_the_teams_figures(database_tasks, closed_round_waiting, team):
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.get()
+    assert (waiting.status, waiting.args_kwargs["args"]) == ("READY", [closed_round_waiting.pk])
+    assert not team_week(team).exists()
+
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert team_week(team).get().n_answers == 4
+
+
+def _redis_or_skip():
+    import django_rq
+    from redis.exceptions import ConnectionError as RedisUnavailable
+
+    connection = django_rq.get_connection("default")
+    try:
+        connection.ping()
+    except RedisUnavailable:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("No Redis server answers at TEST_REDIS_URL; CI starts one.")
+    return connection
+
+
+def test_an_rq_worker_brings_a_closed_round_into_the_teams_figures(settings, team, request):
+    import django_rq
+    from rq import SimpleWorker
+
+    settings.TASKS = RQ_BACKEND
+    connection = _redis_or_skip()
+    connection.flushdb()
+    request.addfinalizer(connection.flushdb)
+    request.getfixturevalue("closed_round_waiting")
+    queue = django_rq.get_queue("default")
+    assert queue.count == 1
+    assert not team_week(team).exists()
+
+    # SimpleWorker runs jobs in this process, so it shares the test database connection.
+    worker = django_rq.get_worker("default", worker_class=SimpleWorker, job_class="django_tasks_rq.Job")
+    worker.work(burst=True)
+
+    assert (queue.count, queue.failed_job_registry.count, queue.finished_job_registry.count) == (0, 0, 1)
+    assert team_week(team).get().n_answers == 4
