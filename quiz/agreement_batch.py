@@ -27,6 +27,7 @@ from quiz.agreement import AgreementSummary, Interval
 __all__ = [
     "Cells",
     "ReviewerFigures",
+    "pairwise_kappas",
     "reviewer_figures_many",
     "shared_units_only",
     "summarise_many",
@@ -42,6 +43,8 @@ DOMINANCE = 0.8
 # quiz.agreement draws bootstrap resamples in blocks of about this many numbers; the blocks decide
 # how the generator's stream is consumed, so the same blocks give the same resamples.
 BLOCK_FLOATS = 1 << 21
+# Matrices whose resampled values are held at once (each holds n_resamples floats).
+INTERVALS_AT_ONCE = 2048
 # quiz.agreement flags an interval from fewer units than this (with two or more ratings) as rough.
 INTERVAL_MIN_UNITS = 20
 # quiz.agreement takes bootstrap values this close to the estimate (relative, or absolute below 1) as
@@ -76,9 +79,22 @@ class Cells:
 
 
 def _group_ids(*keys: IntArray) -> tuple[IntArray, IntArray]:
-    """(group id per row, index of each group's first row), groups numbered in sorted key order."""
+    """(group id per row, index of each group's first row), groups numbered in sorted key order.
+    The keys are folded into one int64 (one sort instead of a lexsort) when their ranges allow."""
     if not len(keys[0]):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    room = 1
+    for key in keys:
+        low, high = int(key.min()), int(key.max())
+        width = high - low + 1
+        room *= width
+        if room >= 1 << 62:
+            break
+        combined = combined * width + (key - low)
+    else:
+        _, first, ids = np.unique(combined, return_index=True, return_inverse=True)
+        return ids.reshape(-1).astype(np.int64), first
     order = np.lexsort(keys[::-1])
     sorted_keys = [key[order] for key in keys]
     starts = np.ones(len(order), dtype=bool)
@@ -231,76 +247,82 @@ def _constant_interval(estimate: float, pairable_units: int, n_resamples: int, c
     return Interval(estimate, estimate, estimate, n_resamples, "percentile", warning)
 
 
-def _alpha_intervals(
+def _resampled_alpha(
     category_counts: Sequence[FloatArray],
     diagonals: Sequence[FloatArray],
-    estimates: FloatArray,
     seed: int | None,
     n_resamples: int,
-    confidence: float,
-    pairable_units: Sequence[int],
-) -> list[Interval]:
-    """Nominal alpha's bootstrap interval (BCa, else percentile where BCa is undefined) for matrices
-    with the same seed and number of units, so the same resamples: one product for all of them.
-    Each matrix is given as its units' category counts (pairable units, categories in use) and sums
-    of o_cc.
-
-    The resampled values may differ from quiz.agreement's in the last bits (sums in another order);
-    values within rounding of the estimate count as ties with it there and here, so BCa's count of
-    resamples below the estimate is the same, and the interval agrees to rounding."""
+) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """For matrices with the same seed and number of units, so the same resamples (one product for
+    all of them): alpha in every resample (matrices x resamples), and the jackknife's sum(d**2),
+    sum(d**3) and whether every jackknife value is defined. Each matrix is given as its units'
+    category counts (pairable units, categories in use) and sums of o_cc."""
     n_units = diagonals[0].shape[0]
     ks = [c.shape[1] for c in category_counts]
     starts = np.concatenate([[0], np.cumsum(ks)[:-1]]).astype(np.intp)
     n_counts = int(sum(ks))
     stacked = np.column_stack([*category_counts, *diagonals])
     weights = _resample_weights(seed, n_units, n_resamples)
-    # numpy's own einsum loop, not BLAS: the product is thin, and multi-threaded BLAS slows badly when
-    # the machine is busy (see benchmarks/README.md).
-    product = np.einsum("cu,fu->cf", weights, np.ascontiguousarray(stacked.T), optimize=False)
-    drawn = np.ascontiguousarray(_alpha_segments(product, starts, n_counts).T)  # matrices x resamples
-    # Values within rounding of the estimate are ties with it, as in quiz.agreement.
-    tolerance = TIE * np.maximum(1.0, np.abs(estimates))[:, np.newaxis]
-    near = np.abs(drawn - estimates[:, np.newaxis]) <= tolerance
-    drawn = np.where(near & np.isfinite(estimates)[:, np.newaxis], estimates[:, np.newaxis], drawn)
-    jackknife = np.ascontiguousarray(
-        _alpha_segments(stacked.sum(axis=0)[np.newaxis, :] - stacked, starts, n_counts).T
-    )  # matrices x units
+    # A small product (at most a few hundred units): a matrix product is 5-10 times faster than
+    # numpy's einsum loop here, busy machine or not (benchmarks/README.md).
+    drawn = _alpha_segments(weights @ stacked, starts, n_counts).T
+    jackknife = np.ascontiguousarray(_alpha_segments(stacked.sum(axis=0)[np.newaxis, :] - stacked, starts, n_counts).T)
+    d = jackknife.mean(axis=1)[:, np.newaxis] - jackknife
+    finite = np.isfinite(jackknife).all(axis=1) & (n_units >= 2)
+    return drawn, (d * d).sum(axis=1), (d**3).sum(axis=1), finite
+
+
+def _intervals(
+    drawn: FloatArray,
+    estimates: FloatArray,
+    spread: FloatArray,
+    cubes: FloatArray,
+    jackknife_ok: npt.NDArray[np.bool_],
+    pairable_units: IntArray,
+    confidence: float,
+) -> list[Interval]:
+    """Nominal alpha's bootstrap interval (BCa, else percentile where BCa is undefined) of each
+    matrix (a row of ``drawn``), all at once.
+
+    The resampled values may differ from quiz.agreement's in the last bits (sums in another order);
+    values within rounding of the estimate count as ties with it there and here, so BCa's count of
+    resamples below the estimate is the same, and the interval agrees to rounding."""
+    column = estimates[:, np.newaxis]
+    near = np.abs(drawn - column) <= TIE * np.maximum(1.0, np.abs(column))
+    drawn = np.where(near & np.isfinite(column), column, drawn)
     valid = (~np.isnan(drawn)).sum(axis=1)
     ordered = np.sort(drawn, axis=1)  # NaN last
-    below = (drawn < estimates[:, np.newaxis]).sum(axis=1)
-    at_or_below = (drawn <= estimates[:, np.newaxis]).sum(axis=1)
+    below = (drawn < column).sum(axis=1)
+    at_or_below = (drawn <= column).sum(axis=1)
     tail = (1.0 - confidence) / 2.0
-    finite = np.isfinite(jackknife).all(axis=1)
-    mean = jackknife.mean(axis=1)
-    d = mean[:, np.newaxis] - jackknife
-    spread = (d * d).sum(axis=1)
-    cubes = (d**3).sum(axis=1)
     z = NormalDist().inv_cdf(tail)
-    levels = np.empty((len(diagonals), 2))
+    levels = np.empty((len(estimates), 2))
     methods: list[Literal["bca", "percentile"]] = []
-    for i in range(len(diagonals)):
-        bca = _bca_levels(
-            int(valid[i]),
-            int(below[i]),
-            int(at_or_below[i]),
-            float(estimates[i]),
-            n_units >= 2 and bool(finite[i]),
-            float(spread[i]),
-            float(cubes[i]),
-            z,
+    for i, (n, low, at, estimate, ok, s2, s3) in enumerate(
+        zip(
+            valid.tolist(),
+            below.tolist(),
+            at_or_below.tolist(),
+            estimates.tolist(),
+            jackknife_ok.tolist(),
+            spread.tolist(),
+            cubes.tolist(),
+            strict=True,
         )
+    ):
+        bca = _bca_levels(n, low, at, estimate, ok, s2, s3, z)
         levels[i] = bca if bca is not None else (tail, 1.0 - tail)
         methods.append("bca" if bca is not None else "percentile")
     ends = _quantiles(ordered, np.maximum(valid, 1), levels)
     out = []
-    for i in range(len(diagonals)):
-        estimate = float(estimates[i])
-        if not valid[i]:  # no interval at all; BCa is certainly undefined
+    for i, (n, estimate, low, high) in enumerate(
+        zip(valid.tolist(), estimates.tolist(), ends[:, 0].tolist(), ends[:, 1].tolist(), strict=True)
+    ):
+        if not n:  # no interval at all; BCa is certainly undefined
             out.append(Interval(estimate, math.nan, math.nan, 0, "percentile"))
             continue
-        low, high = float(ends[i, 0]), float(ends[i, 1])
-        warning = _interval_warning(estimate, low, high, pairable_units[i], confidence)
-        out.append(Interval(estimate, low, high, int(valid[i]), methods[i], warning))
+        warning = _interval_warning(estimate, low, high, int(pairable_units[i]), confidence)
+        out.append(Interval(estimate, low, high, n, methods[i], warning))
     return out
 
 
@@ -384,19 +406,43 @@ def summarise_many(
             intervals[i] = _constant_interval(float(estimates[i]), int(pairable_units[i]), n_resamples, confidence)
         else:
             groups[(seeds[j], n_units)].append(i)
-    for (seed, n_units), members in groups.items():
-        blocks = [(int(unit_offsets[present[i]]), np.flatnonzero(totals[present[i]])) for i in members]
-        found = _alpha_intervals(
-            [pairable_counts[lo : lo + n_units][:, used] for lo, used in blocks],
-            [diagonal[lo : lo + n_units] for lo, _ in blocks],
+    pending: list[tuple[list[int], FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]] = []
+
+    def finish_pending() -> None:
+        members = [i for part in pending for i in part[0]]
+        found = _intervals(
+            np.concatenate([part[1] for part in pending]),
             estimates[members],
-            seed,
-            n_resamples,
+            np.concatenate([part[2] for part in pending]),
+            np.concatenate([part[3] for part in pending]),
+            np.concatenate([part[4] for part in pending]),
+            pairable_units[members],
             confidence,
-            [int(pairable_units[i]) for i in members],
         )
         for i, interval in zip(members, found, strict=True):
             intervals[i] = interval
+        pending.clear()
+
+    held = 0  # matrices whose resampled values are held in ``pending``
+    for (seed, n_units), members in groups.items():
+        blocks = [(int(unit_offsets[present[i]]), np.flatnonzero(totals[present[i]])) for i in members]
+        pending.append(
+            (
+                members,
+                *_resampled_alpha(
+                    [pairable_counts[lo : lo + n_units][:, used] for lo, used in blocks],
+                    [diagonal[lo : lo + n_units] for lo, _ in blocks],
+                    seed,
+                    n_resamples,
+                ),
+            )
+        )
+        held += len(members)
+        if held >= INTERVALS_AT_ONCE:  # bounds the memory held
+            finish_pending()
+            held = 0
+    if pending:
+        finish_pending()
     for i, j in enumerate(present.tolist()):
         interval = intervals[i]
         assert interval is not None
@@ -413,6 +459,29 @@ def summarise_many(
             warnings=tuple(warnings),
         )
     return out
+
+
+def pairwise_kappas(codes: npt.NDArray[np.integer]) -> FloatArray:
+    """``quiz.agreement.pairwise_cohen_matrix`` of a raters x units matrix of label codes (-1 where
+    a rater gave no rating), from three matrix products instead of three per label. Every sum is a
+    count, so the values are the same to the bit."""
+    n_raters, n_units = codes.shape
+    used = np.unique(codes[codes >= 0])
+    k = len(used)
+    rated = (codes >= 0).astype(np.float64)
+    chose = (codes[:, :, np.newaxis] == used[np.newaxis, np.newaxis, :]).astype(np.float64)  # raters x units x labels
+    flat = chose.reshape(n_raters, n_units * k)
+    agree = flat @ flat.T
+    shared = rated @ rated.T
+    # margins[j, a, b]: rater a's uses of label j on the units rater b rated
+    margins = (chose.transpose(2, 0, 1).reshape(k * n_raters, n_units) @ rated.T).reshape(k, n_raters, n_raters)
+    chance = (margins * margins.transpose(0, 2, 1)).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_obs = agree / shared
+        p_exp = chance / (shared * shared)
+        kappa = np.where((shared >= 2) & (chance != shared * shared), (p_obs - p_exp) / (1.0 - p_exp), np.nan)
+    np.fill_diagonal(kappa, 1.0)
+    return kappa
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,26 +530,39 @@ def reviewer_figures_many(
     true_positives = np.bincount(g, weights=truth_pos & answered_pos, minlength=n_groups)
     true_negatives = np.bincount(g, weights=~truth_pos & ~answered_pos, minlength=n_groups)
     negatives = n - positives
-    pair_ids, pair_first = _group_ids(g, truth, answered)
+    # Confusion counts, built in label order: rank the labels by their text, group by rank.
+    rank = np.empty(k, dtype=np.int64)
+    rank[sorted(range(k), key=labels.__getitem__)] = np.arange(k)
+    pair_ids, pair_first = _group_ids(g, rank[truth], rank[answered])
     pair_counts = np.bincount(pair_ids)
     confusion: list[dict[str, dict[str, int]]] = [{} for _ in range(n_groups)]
     pairs = zip(g[pair_first].tolist(), truth[pair_first].tolist(), answered[pair_first].tolist(), strict=True)
     for (group_id, t, a), count in zip(pairs, pair_counts.tolist(), strict=True):
         confusion[group_id].setdefault(labels[t], {})[labels[a]] = count
     out: list[ReviewerFigures | None] = []
-    for j in range(n_groups):
-        count = int(n[j])
+    columns = zip(
+        n.tolist(),
+        agree.tolist(),
+        kappa.tolist(),
+        true_positives.tolist(),
+        positives.tolist(),
+        true_negatives.tolist(),
+        negatives.tolist(),
+        confusion,
+        strict=True,
+    )
+    for count, agreeing, group_kappa, tp, p, tn, negative, group_confusion in columns:
         if not count:
             out.append(None)
             continue
         out.append(
             ReviewerFigures(
                 n_answers=count,
-                accuracy=int(agree[j]) / count,
-                kappa_vs_gold=float(kappa[j]),
-                sensitivity=int(true_positives[j]) / int(positives[j]) if positives[j] else math.nan,
-                specificity=int(true_negatives[j]) / int(negatives[j]) if negatives[j] else math.nan,
-                confusion={t: dict(sorted(given.items())) for t, given in sorted(confusion[j].items())},
+                accuracy=int(agreeing) / count,
+                kappa_vs_gold=group_kappa,
+                sensitivity=int(tp) / int(p) if p else math.nan,
+                specificity=int(tn) / int(negative) if negative else math.nan,
+                confusion=group_confusion,
             )
         )
     return out

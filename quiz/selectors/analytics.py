@@ -10,7 +10,8 @@ from typing import Any
 
 from accounts.models import Team, User
 from quiz.item_analysis import ItemStatistics
-from quiz.models import AgreementSnapshot, DriftAlert, Granularity, ReviewerSnapshot, ScenarioFigures
+from quiz.models import AgreementSnapshot, Answer, DriftAlert, Granularity, ReviewerSnapshot, ScenarioFigures
+from quiz.selectors.freshness import Freshness
 from training.models import PolicyVersion, Scenario
 from training.policy import FactsInvalid, Policy, evaluate
 from training.selectors import DEFAULT_POLICY, engine_policy, gold_outcome
@@ -400,6 +401,19 @@ def item_analysis(*, with_draft: bool = False) -> ItemAnalysis:
     titles = {cid: clause.title for cid, clause in policy.clauses.items()} if policy else {}
     measured_at = min((figure.computed_at for figure in figures), default=None)
     return ItemAnalysis(items=out, current=current, draft=draft, clause_titles=titles, measured_at=measured_at)
+
+
+def scenario_figures_freshness(measured_at: dt.datetime | None) -> Freshness:
+    """How current the stored per-scenario figures are: when they were measured, and how many counted
+    answers arrived since (quiz answers given since, answers of rounds closed since). The same count
+    as quiz.selectors.freshness.answers_not_yet_counted, as two queries that each use an index (one
+    query with an OR across the answer and round tables reads every answer)."""
+    if measured_at is None:
+        return Freshness(None, 0)
+    counted = Answer.objects.exclude(verdict="")
+    quiz_answers = counted.filter(attempt__calibration_round__isnull=True, answered_at__gt=measured_at).count()
+    round_answers = counted.filter(attempt__calibration_round__closed_at__gt=measured_at).count()
+    return Freshness(measured_at, quiz_answers + round_answers)
 
 
 def contested_scenarios() -> ItemAnalysis:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from accounts.models import TeamMembership
+
 from ..models import Answer
 
 
@@ -22,21 +24,29 @@ class Freshness:
         return self.measured_at is not None and self.newer_answers == 0
 
 
-def answers_not_yet_counted(*, since: dt.datetime, user_ids: Collection[int] | None = None) -> int:
+def answers_not_yet_counted(
+    *, since: dt.datetime, user_ids: Collection[int] | None = None, team_id: int | None = None
+) -> int:
     """Answers that count for agreement and arrived after ``since``: quiz answers given since, and the
-    answers of rounds closed since (a round's answers count only once it is closed). ``user_ids``
-    narrows it to some reviewers (a team); None means everyone. One query."""
+    answers of rounds closed since (a round's answers count only once it is closed). ``user_ids`` or
+    ``team_id`` (its reviewers) narrow it; neither means everyone. One query."""
     answers = Answer.objects.exclude(verdict="").filter(
         Q(attempt__calibration_round__isnull=True, answered_at__gt=since)
         | Q(attempt__calibration_round__closed_at__gt=since)
     )
     if user_ids is not None:
         answers = answers.filter(attempt__user_id__in=list(user_ids))
+    if team_id is not None:
+        reviewers = TeamMembership.objects.filter(team_id=team_id, kind=TeamMembership.Kind.MEMBER)
+        answers = answers.filter(attempt__user_id__in=reviewers.values("user_id"))
     return answers.count()
 
 
-def figures_freshness(*, measured_at: dt.datetime | None, user_ids: Collection[int] | None = None) -> Freshness:
-    """When figures were measured and how many newer answers they leave out (none measured: all of them)."""
+def figures_freshness(
+    *, measured_at: dt.datetime | None, user_ids: Collection[int] | None = None, team_id: int | None = None
+) -> Freshness:
+    """When figures were measured and how many newer answers they leave out (one query; none when
+    nothing is measured yet)."""
     if measured_at is None:
         return Freshness(None, 0)
-    return Freshness(measured_at, answers_not_yet_counted(since=measured_at, user_ids=user_ids))
+    return Freshness(measured_at, answers_not_yet_counted(since=measured_at, user_ids=user_ids, team_id=team_id))

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import MD5, Cast
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
@@ -29,6 +30,8 @@ from ..models.quizzes import Answer, Attempt, AttemptItem, Certification, Quiz, 
 from ..scoring import AnswerKey, Rubric, ScoreResult, attempt_score, passes, rubric_from_dict, score_answer
 from .attempts import InputInvalid, expected_from_outcome
 
+# The parts of a gold answer that scores depend on: all of it but the explanation.
+EXPECTED_PARTS = ("verdict", "clause_id", "action", "report_to_ncmec", "report_route", "rule_id")
 # Attempts read per batch (about ten answers each).
 BATCH_ATTEMPTS = 2000
 # Changed answers a plan keeps to show; the rest are counted.
@@ -147,8 +150,9 @@ def _without_explanation(expected: dict[str, Any]) -> dict[str, Any]:
 
 
 # The answer columns a rescore reads, in this order. The rubric comes as text, parsed once per
-# distinct value; the stored gold answer as a hash of its text, read once per distinct value (there
-# are about as many as scenarios and versions, and the text is most of a row).
+# distinct value; of the stored gold answer, only the parts a score depends on (its explanation is
+# most of its text and never compared), read as text. The whole of it is read for the answers that
+# change, when they are shown or written.
 ANSWER_COLUMNS = (
     "pk",
     "attempt_id",
@@ -158,14 +162,22 @@ ANSWER_COLUMNS = (
     "action",
     "report_to_ncmec",
     "report_route",
-    MD5(Cast("expected", TextField())),
     "scored_policy_version_id",
     Cast("scored_rubric", TextField()),
     "points",
     "max_points",
     "is_critical_miss",
     "is_correct",
+    *(KT(f"expected__{part}") for part in EXPECTED_PARTS),
 )
+# JSON booleans read as text ('true' on PostgreSQL, 1 on SQLite, where True == 1).
+_STORED_BOOLEAN = {"true": True, "false": False, 1: True, 0: False, None: None}
+
+
+def _stored_expected(parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A stored gold answer's parts as read, with the NCMEC flag as a Python boolean."""
+    flag = EXPECTED_PARTS.index("report_to_ncmec")
+    return (*parts[:flag], _STORED_BOOLEAN.get(parts[flag], parts[flag]), *parts[flag + 1 :])
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +206,9 @@ class _Scorer:
         self._rubrics: dict[str, Rubric] = {}
         self._same_expected: dict[tuple[str, int, int], bool] = {}
         self._rescored: dict[tuple[Any, ...], _Rescored] = {}
-        self._expected_before: dict[str, dict[str, Any]] = {}
 
     def load(self, answers: list[tuple[Any, ...]], attempt_versions: set[int]) -> None:
-        version_ids = {row[9] for row in answers} | attempt_versions
+        version_ids = {row[8] for row in answers} | attempt_versions
         if self.policy_version is not None:
             version_ids = {self.policy_version.pk}
         self._load(version_ids - {None}, {row[2] for row in answers})
@@ -219,6 +230,12 @@ class _Scorer:
 
     def scenario_key(self, scenario_id: int) -> str:
         return self._scenarios[scenario_id][0]
+
+    def scenario_kind(self, scenario_id: int) -> str:
+        return self._scenarios[scenario_id][1]
+
+    def load_scenarios(self, scenario_ids: set[int]) -> None:
+        self._load(set(), scenario_ids)
 
     def parsed(self, text: str | None) -> Any:
         if text is None:
@@ -245,19 +262,12 @@ class _Scorer:
             found = self._expected[key] = expected_from_outcome(gold_outcome(self._versions[version_id], facts))
         return found
 
-    def expected_before(self, digest: str, answer_id: int) -> dict[str, Any]:
-        """The stored gold answer with this hash (read from this answer the first time it is seen)."""
-        found = self._expected_before.get(digest)
-        if found is None:
-            found = self._expected_before[digest] = Answer.objects.values_list("expected", flat=True).get(pk=answer_id)
-        return found
-
-    def same_expected(self, digest: str, answer_id: int, version_id: int, scenario_id: int) -> bool:
-        key = (digest, version_id, scenario_id)
+    def same_expected(self, stored: tuple[Any, ...], version_id: int, scenario_id: int) -> bool:
+        key = (stored, version_id, scenario_id)
         found = self._same_expected.get(key)
         if found is None:
-            before = _without_explanation(self.expected_before(digest, answer_id))
-            found = self._same_expected[key] = before == _without_explanation(self.expected(version_id, scenario_id))
+            after = self.expected(version_id, scenario_id)
+            found = self._same_expected[key] = _stored_expected(stored) == tuple(after.get(p) for p in EXPECTED_PARTS)
         return found
 
     def rescored(self, row: tuple[Any, ...], attempt_version_id: int) -> _Rescored:
@@ -267,13 +277,13 @@ class _Scorer:
         key = (row[2:], attempt_version_id)
         found = self._rescored.get(key)
         if found is None:
-            (scenario_id, verdict, clause_id, action, report, route, digest, scored_version_id) = row[2:10]
-            rubric_text, points, max_points, critical, correct = row[10:]
+            (scenario_id, verdict, clause_id, action, report, route, scored_version_id, rubric_text) = row[2:10]
+            points, max_points, critical, correct = row[10:14]
             version_id = self.policy_version.pk if self.policy_version else (scored_version_id or attempt_version_id)
             rubric = self.rubric_for(rubric_text)
             result = self.score(version_id, rubric, scenario_id, (verdict, clause_id, action, report, route))
             changed = (
-                not self.same_expected(digest, row[0], version_id, scenario_id)
+                not self.same_expected(row[14:], version_id, scenario_id)
                 or points != result.points
                 or max_points != result.max_points
                 or critical != result.is_critical_miss
@@ -283,17 +293,17 @@ class _Scorer:
             found = self._rescored[key] = _Rescored(version_id, rubric, result, changed, is_line)
         return found
 
-    def line(self, row: tuple[Any, ...], rescored: _Rescored) -> RescoreLine:
+    def line(self, row: tuple[Any, ...], rescored: _Rescored, expected_before: dict[str, Any]) -> RescoreLine:
         return RescoreLine(
             answer_id=row[0],
             attempt_id=row[1],
             scenario_key=self.scenario_key(row[2]),
-            points_before=row[11],
-            max_points_before=row[12],
-            expected_before=self.expected_before(row[8], row[0]),
-            critical_before=row[13],
-            version_before_id=row[9],
-            rubric_before=self.parsed(row[10]),
+            points_before=row[10],
+            max_points_before=row[11],
+            expected_before=expected_before,
+            critical_before=row[12],
+            version_before_id=row[8],
+            rubric_before=self.parsed(row[9]),
             expected_after=self.expected(rescored.version_id, row[2]),
             version_after_id=rescored.version_id,
             rubric_after=rescored.rubric,
@@ -337,8 +347,12 @@ class _Batch:
     scorer: _Scorer
 
     def lines(self, limit: int | None = None) -> list[RescoreLine]:
+        """The answers to rewrite as RescoreLine objects, with their whole stored gold answer (one query)."""
         rows = self.line_rows if limit is None else self.line_rows[:limit]
-        return [self.scorer.line(row, rescored) for row, rescored in rows]
+        if not rows:
+            return []
+        stored = dict(Answer.objects.filter(pk__in=[row[0] for row, _ in rows]).values_list("pk", "expected"))
+        return [self.scorer.line(row, rescored, stored[row[0]]) for row, rescored in rows]
 
     @property
     def changed_attempt_ids(self) -> set[int]:
@@ -377,11 +391,17 @@ def _batches(
             return
         first, after = rows[0][0], rows[-1][0]
         info = {row[0]: row for row in rows}
-        answers = _fetch(
-            Answer.objects.filter(attempt__in=selected.filter(pk__gte=first, pk__lte=after))
-            .order_by()
-            .values_list(*ANSWER_COLUMNS)
-        )
+        # The answers of the batch's id range (an index range scan, no join), less those of attempts
+        # outside the selection (rounds, attempts in progress) that fall in the range.
+        answers = [
+            row
+            for row in _fetch(
+                Answer.objects.filter(attempt_id__gte=first, attempt_id__lte=after)
+                .order_by()
+                .values_list(*ANSWER_COLUMNS)
+            )
+            if row[1] in info
+        ]
         scorer.load(answers, {row[10] for row in rows})
         line_rows = []
         results = []
@@ -400,19 +420,19 @@ def _batches(
                 if attempt_id in answered:
                     answered[attempt_id][scenario_id] = result
             # Items left unanswered count zero out of their maximum. The batch's attempts are a range
-            # of ids, so both lookups are ranges rather than long lists of ids.
+            # of ids, so the lookups are ranges rather than long lists of ids.
             in_batch = Q(attempt_id__gte=first, attempt_id__lte=after)
-            unanswered: dict[int, list[str]] = {}
-            for attempt_id, kind in (
-                AttemptItem.objects.filter(in_batch)
-                .filter(
-                    ~Exists(
-                        Answer.objects.filter(attempt_id=OuterRef("attempt_id"), scenario_id=OuterRef("scenario_id"))
-                    )
+            items = [
+                (attempt_id, scenario_id)
+                for attempt_id, scenario_id in _fetch(
+                    AttemptItem.objects.filter(in_batch).order_by().values_list("attempt_id", "scenario_id")
                 )
-                .values_list("attempt_id", "scenario__kind")
-            ):
-                unanswered.setdefault(attempt_id, []).append(kind)
+                if attempt_id in answered and scenario_id not in answered[attempt_id]
+            ]
+            scorer.load_scenarios({scenario_id for _, scenario_id in items})
+            unanswered: dict[int, list[str]] = {}
+            for attempt_id, scenario_id in items:
+                unanswered.setdefault(attempt_id, []).append(scorer.scenario_kind(scenario_id))
             certified = set(Certification.objects.filter(in_batch).values_list("attempt_id", flat=True))
             for attempt_id in touched:
                 username, quiz_title, pass_mark, quiz_id, mode, rubric_text, score, critical, passed = info[attempt_id][

@@ -30,17 +30,23 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
-from django.db.models import Max, Min, Q, QuerySet
+from django.db import connection, connections, models, transaction
+from django.db.models import Case, F, Max, Q, QuerySet, Value, When
 from django.db.models.fields.json import KT
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership
-from quiz import agreement
-from quiz.agreement_batch import AgreementSummary, Cells, ReviewerFigures, reviewer_figures_many, summarise_many
+from quiz.agreement_batch import (
+    AgreementSummary,
+    Cells,
+    ReviewerFigures,
+    pairwise_kappas,
+    reviewer_figures_many,
+    summarise_many,
+)
 from quiz.agreement_batch import shared_units_only as _shared_units_only
-from quiz.item_analysis import ReviewerGroups, decision_label, item_statistics_with_groups
+from quiz.item_analysis import NO_CLAUSE, ReviewerGroups, decision_label, item_statistics_with_groups
 from quiz.models import (
     AgreementSnapshot,
     Answer,
@@ -160,6 +166,9 @@ class _Labels:
             self.names.append(name)
         return found
 
+    def code_or_none(self, name: str | None) -> int | None:
+        return None if name is None else self.code(name)
+
 
 class _GoldCache:
     """Gold labels per (policy version, scenario), from the engine, computed once each: for answers
@@ -212,54 +221,88 @@ class _Answers:
         return _Answers(*(getattr(self, name)[keep] for name in self.__dataclass_fields__))
 
 
+def _label_sql(verdict: Any, clause_id: Any) -> Any:
+    """decision_label in SQL: the clause, else 'violating' for a violating verdict, else 'none'."""
+    return Coalesce(
+        NullIf(clause_id, Value("")),
+        Case(When(**{verdict: VIOLATING}, then=Value(VIOLATING)), default=Value(NO_CLAUSE)),
+        output_field=models.CharField(),
+    )
+
+
+def _answer_columns() -> tuple[Any, ...]:
+    """The columns of _answers, labels and flags worked out by the database: two short strings a row
+    instead of four, and no JSON to decode. An answer stored without the gold it was scored with
+    gets NULL there and its attempt's version, for the engine to decide."""
+    return (
+        "attempt__user_id",
+        "scenario_id",
+        TruncDate("answered_at", tzinfo=timezone.get_current_timezone()),
+        _label_sql("verdict", F("clause_id")),
+        Case(When(verdict=VIOLATING, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
+        Coalesce(
+            NullIf(KT("expected__clause_id"), Value("")),
+            Case(
+                When(expected__verdict=VIOLATING, then=Value(VIOLATING)),
+                When(expected__has_key="verdict", then=Value(NO_CLAUSE)),
+                default=Value(None),
+            ),
+            output_field=models.CharField(),
+        ),
+        Case(
+            When(expected__verdict=VIOLATING, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        Case(When(expected__has_key="verdict", then=Value(None)), default=F("attempt__policy_version_id")),
+        "attempt__calibration_round_id",
+    )
+
+
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list queryset in one fetch, without the ORM's per-row work (its columns
+    are plain values; SQLite's dates come as text and its booleans as 0/1, which is handled)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _ordinal(day: dt.date | str) -> int:
+    return (day if isinstance(day, dt.date) else dt.date.fromisoformat(day)).toordinal()
+
+
 def _answers(answer_filter: Q, labels: _Labels, gold: _GoldCache) -> _Answers:
-    """One query: the counted answers matching ``answer_filter``, reduced to codes. The gold is the
-    one each answer was scored with, else the engine's under its attempt's policy version."""
-    rows = list(
+    """One query: the counted answers matching ``answer_filter``, in the order they were given,
+    reduced to codes. The gold is the one each answer was scored with, else the engine's under its
+    attempt's policy version."""
+    rows = _fetch(
         Answer.objects.filter(COUNTED)
         .filter(answer_filter)
         .order_by("answered_at", "pk")
-        .values_list(
-            "attempt__user_id",
-            "scenario_id",
-            TruncDate("answered_at", tzinfo=timezone.get_current_timezone()),
-            "verdict",
-            "clause_id",
-            KT("expected__verdict"),
-            KT("expected__clause_id"),
-            "attempt__policy_version_id",
-            "attempt__calibration_round_id",
-        )
+        .values_list(*_answer_columns())
     )
     n = len(rows)
     if not n:
         empty = np.zeros(0, dtype=np.int64)
         return _Answers(empty, empty, empty, empty, empty.astype(bool), empty, empty.astype(bool), empty)
-    users, scenarios, days, verdicts, clauses, gold_verdicts, gold_clauses, versions, rounds = zip(*rows, strict=True)
-    memo: dict[tuple[str | None, str | None], tuple[int, bool]] = {}
-
-    def coded(verdict: str | None, clause: str | None) -> tuple[int, bool]:
-        found = memo.get((verdict, clause))
-        if found is None:
-            found = memo[(verdict, clause)] = (labels.code(decision_label(verdict or "", clause)), verdict == VIOLATING)
-        return found
-
-    given = list(map(coded, verdicts, clauses))
-    unscored = [i for i, verdict in enumerate(gold_verdicts) if not verdict]
-    expected = list(map(coded, gold_verdicts, gold_clauses))
+    users, scenarios, days, given, violating, expected, expected_violating, versions, rounds = zip(*rows, strict=True)
+    gold_codes = list(map(labels.code_or_none, expected))
+    gold_flags = list(expected_violating)
+    unscored = [i for i, code in enumerate(gold_codes) if code is None]
     if unscored:
         gold.prime({versions[i] for i in unscored}, {scenarios[i] for i in unscored})
         for i in unscored:
             label, is_violating = gold.gold(versions[i], scenarios[i])
-            expected[i] = (labels.code(label), is_violating)
+            gold_codes[i], gold_flags[i] = labels.code(label), is_violating
     return _Answers(
         user=np.fromiter(users, np.int64, n),
         scenario=np.fromiter(scenarios, np.int64, n),
-        day=np.fromiter(map(dt.date.toordinal, days), np.int64, n),
-        label=np.fromiter((code for code, _ in given), np.int64, n),
-        violating=np.fromiter((flag for _, flag in given), bool, n),
-        gold=np.fromiter((code for code, _ in expected), np.int64, n),
-        gold_violating=np.fromiter((flag for _, flag in expected), bool, n),
+        day=np.fromiter(map(_ordinal, days), np.int64, n),
+        label=np.fromiter(map(labels.code, given), np.int64, n),
+        violating=np.fromiter(violating, bool, n),
+        gold=np.fromiter(gold_codes, np.int64, n),
+        gold_violating=np.fromiter(gold_flags, bool, n),
         round=np.fromiter((-1 if r is None else r for r in rounds), np.int64, n),
     )
 
@@ -347,11 +390,12 @@ def _pairwise_many(
         if len(user_ids) < 2:
             continue
         _, units = np.unique(shared.unit[rows], return_inverse=True)
-        # Label codes as numbers (NaN missing): kappa only compares labels for equality.
-        matrix = np.full((len(user_ids), int(units.max()) + 1), np.nan)
-        matrix[raters, units] = shared.label[rows]
-        kappas = agreement.pairwise_cohen_matrix(matrix)
-        out[j] = {"users": user_ids.tolist(), "matrix": [[_finite(v) for v in row] for row in kappas.tolist()]}
+        codes = np.full((len(user_ids), int(units.max()) + 1), -1, dtype=np.int64)
+        codes[raters, units] = shared.label[rows]
+        kappas = pairwise_kappas(codes)
+        cells = kappas.astype(object)
+        cells[np.isnan(kappas)] = None  # undefined for the pair: stored as null
+        out[j] = {"users": user_ids.tolist(), "matrix": cells.tolist()}
     return out
 
 
@@ -509,78 +553,132 @@ def _insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequ
     fields = [by_attname[name] for name in names]
     json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # Most warnings lists repeat from row to row: each is encoded once.
+    encoded: dict[tuple[str, ...], str] = {}
+
+    def as_json(value: Any) -> str:
+        if not value:
+            return "[]" if isinstance(value, list) else "{}"
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            key = tuple(value)
+            found = encoded.get(key)
+            if found is None:
+                found = encoded[key] = json.dumps(value)
+            return found
+        return json.dumps(value)
+
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {opts.db_table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             if json_positions:
                 row = list(row)
                 for i in json_positions:
-                    row[i] = json.dumps(row[i])
+                    row[i] = as_json(row[i])
             copy.write_row(row)
 
 
 def _snapshot_row(
-    scope: str, team_id: int | None, granularity: str, start: dt.date, end: dt.date, **values: Any
-) -> tuple:
-    values = {
-        "scope": scope,
-        "team_id": team_id,
-        "calibration_round_id": None,
-        "clause_id": "",
-        "granularity": granularity,
-        "period_start": start,
-        "period_end": end,
-        "pairwise": {},
-        **values,
-    }
-    return tuple(values[name] for name in SNAPSHOT_FIELDS)
+    scope: str,
+    team_id: int | None,
+    granularity: str,
+    start: dt.date,
+    end: dt.date,
+    figures: dict[str, Any],
+    *,
+    clause_id: str = "",
+    pairwise: dict[str, Any] | None = None,
+    computed_at: dt.datetime,
+) -> tuple[Any, ...]:
+    """One AgreementSnapshot row in SNAPSHOT_FIELDS order."""
+    return (
+        scope,
+        team_id,
+        None,
+        clause_id,
+        granularity,
+        start,
+        end,
+        figures["n_raters"],
+        figures["n_units"],
+        figures["n_answers"],
+        figures["percent_agreement"],
+        figures["fleiss_kappa"],
+        figures["alpha"],
+        figures["alpha_low"],
+        figures["alpha_high"],
+        figures["ac1"],
+        figures["warnings"],
+        pairwise or {},
+        computed_at,
+    )
 
 
-def _write_periods(*, team_id: int | None, granularity: str, measured: _PeriodFigures, now: dt.datetime) -> None:
-    """Replace the measured periods of one team (or of all teams when ``team_id`` is None): the
-    period snapshots, their clause snapshots and (for a team) the reviewer snapshots."""
-    starts = [start for start, _, _, _ in measured.periods]
-    if not starts:
-        return
+def _period_rows(
+    *, team_id: int | None, granularity: str, measured: _PeriodFigures, now: dt.datetime
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows that replace the measured periods of one team (or of all teams when ``team_id`` is
+    None): the period snapshots and their clause snapshots, and (for a team) the reviewer snapshots."""
     if team_id is None:
         period_scope, clause_scope = AgreementSnapshot.Scope.ALL_PERIOD, AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD
     else:
         period_scope, clause_scope = AgreementSnapshot.Scope.TEAM_PERIOD, AgreementSnapshot.Scope.CLAUSE_PERIOD
-    AgreementSnapshot.objects.filter(
-        scope__in=[period_scope, clause_scope], team_id=team_id, granularity=granularity, period_start__in=starts
-    ).delete()
-    rows = [
-        _snapshot_row(period_scope, team_id, granularity, start, end, **figures, pairwise=pairwise, computed_at=now)
+    snapshots = [
+        _snapshot_row(period_scope, team_id, granularity, start, end, figures, pairwise=pairwise, computed_at=now)
         for start, end, figures, pairwise in measured.periods
     ]
-    rows += [
-        _snapshot_row(clause_scope, team_id, granularity, start, end, **figures, clause_id=clause, computed_at=now)
+    snapshots += [
+        _snapshot_row(clause_scope, team_id, granularity, start, end, figures, clause_id=clause, computed_at=now)
         for start, end, clause, figures in measured.clauses
     ]
-    _insert(AgreementSnapshot, SNAPSHOT_FIELDS, rows)
-    if team_id is None:
-        return
-    ReviewerSnapshot.objects.filter(team_id=team_id, granularity=granularity, period_start__in=starts).delete()
-    _insert(
-        ReviewerSnapshot,
-        REVIEWER_FIELDS,
-        [
-            (
-                user_id,
-                team_id,
-                granularity,
-                start,
-                end,
-                figures.n_answers,
-                figures.accuracy,
-                _finite(figures.kappa_vs_gold),
-                _finite(figures.sensitivity),
-                _finite(figures.specificity),
-                figures.confusion,
-                now,
+    reviewers = [
+        (
+            user_id,
+            team_id,
+            granularity,
+            start,
+            end,
+            figures.n_answers,
+            figures.accuracy,
+            _finite(figures.kappa_vs_gold),
+            _finite(figures.sensitivity),
+            _finite(figures.specificity),
+            figures.confusion,
+            now,
+        )
+        for start, end, user_id, figures in measured.reviewers
+    ]
+    return snapshots, reviewers
+
+
+def _replace_periods(measured: Sequence[tuple[_Scope, dict[str, _PeriodFigures]]], now: dt.datetime) -> None:
+    """Delete the measured periods' rows of every scope and insert the new ones (one COPY a table).
+    Runs inside the caller's transaction, under the scopes' locks."""
+    snapshot_rows: list[tuple[Any, ...]] = []
+    reviewer_rows: list[tuple[Any, ...]] = []
+    stale_snapshots = Q(pk__in=[])
+    stale_reviewers = Q(pk__in=[])
+    for scope, by_granularity in measured:
+        team_scopes = (
+            [AgreementSnapshot.Scope.ALL_PERIOD, AgreementSnapshot.Scope.ALL_CLAUSE_PERIOD]
+            if scope.team_id is None
+            else [AgreementSnapshot.Scope.TEAM_PERIOD, AgreementSnapshot.Scope.CLAUSE_PERIOD]
+        )
+        for granularity, figures in by_granularity.items():
+            starts = [start for start, _, _, _ in figures.periods]
+            if not starts:
+                continue
+            where = Q(team_id=scope.team_id, granularity=granularity, period_start__in=starts)
+            stale_snapshots |= Q(scope__in=team_scopes) & where
+            if scope.team_id is not None:
+                stale_reviewers |= where
+            snapshots, reviewers = _period_rows(
+                team_id=scope.team_id, granularity=granularity, measured=figures, now=now
             )
-            for start, end, user_id, figures in measured.reviewers
-        ],
-    )
+            snapshot_rows += snapshots
+            reviewer_rows += reviewers
+    AgreementSnapshot.objects.filter(stale_snapshots).delete()
+    ReviewerSnapshot.objects.filter(stale_reviewers).delete()
+    _insert(AgreementSnapshot, SNAPSHOT_FIELDS, snapshot_rows)
+    _insert(ReviewerSnapshot, REVIEWER_FIELDS, reviewer_rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -679,7 +777,9 @@ def _all_members() -> Q:
 
 
 def _first_answer_day(who: Q) -> dt.date | None:
-    first = Answer.objects.filter(COUNTED).filter(who).aggregate(first=Min("answered_at"))["first"]
+    # Ordered and limited rather than MIN(): the answered_at index is walked from the start until
+    # the first match, instead of every matching answer being read.
+    first = Answer.objects.filter(COUNTED, who).order_by("answered_at").values_list("answered_at", flat=True).first()
     return timezone.localdate(first) if first is not None else None
 
 
@@ -700,17 +800,12 @@ def _changed_since(who: Q, since: dt.datetime) -> bool:
     )
 
 
-def _write_scope(scope: _Scope, measured: dict[str, _PeriodFigures], now: dt.datetime) -> None:
-    for granularity, figures in measured.items():
-        _write_periods(team_id=scope.team_id, granularity=granularity, measured=figures, now=now)
-
-
 def _measure_and_write(scopes: Sequence[_Scope], *, say: Callable[[str], None] = lambda message: None) -> int:
     """Measure the scopes' periods and replace their rows: the answers are read once for all of
-    them and measured in one batch; then each scope is written in its own transaction under its own
-    lock. A scope whose answers changed after the read (an answer given, a round closed) is read and
-    measured again under its lock first, so a slower writer never stores older figures over newer
-    ones. Returns how many periods were measured."""
+    them and measured in one batch; then every scope's rows are replaced in one transaction, under
+    the scopes' locks. A scope whose answers changed after the read (an answer given, a round closed)
+    is read and measured again under its lock first, so a slower writer never stores older figures
+    over newer ones. Returns how many periods were measured."""
     scopes = [scope for scope in scopes if scope.n_periods and scope.members]
     if not scopes:
         return 0
@@ -726,16 +821,19 @@ def _measure_and_write(scopes: Sequence[_Scope], *, say: Callable[[str], None] =
     changed = Answer.objects.filter(answered_at__gte=started).exists() or (
         CalibrationRound.objects.filter(closed_at__gte=started).exists()
     )
-    for scope, figures in zip(scopes, measured, strict=True):
-        with transaction.atomic():
+    with transaction.atomic():
+        # Every writer takes its locks in the same order (teams by id, then all teams): no deadlock.
+        for scope in sorted(scopes, key=lambda scope: (scope.team_id is None, scope.team_id or 0)):
             _lock_scope(scope)
+        written = []
+        for scope, figures in zip(scopes, measured, strict=True):
             if changed and _changed_since(scope.who(), started):
                 fresh = _Labels()
-                scope_answers = _answers(
-                    scope.who() & _within(p for ps in scope.periods.values() for p in ps), fresh, _GoldCache()
-                )
-                figures = _measure(scope_answers, [scope], fresh)[0]
-            _write_scope(scope, figures, timezone.now())
+                scope_periods = _within(period for ps in scope.periods.values() for period in ps)
+                figures = _measure(_answers(scope.who() & scope_periods, fresh, _GoldCache()), [scope], fresh)[0]
+            written.append((scope, figures))
+        _replace_periods(written, timezone.now())
+        say(f"Stored the figures of {len(scopes)} scope(s).")
     return sum(scope.n_periods for scope in scopes)
 
 
@@ -787,55 +885,72 @@ def _runs_under(
 def drift_alerts_raise(*, team: Team, granularity: str, today: dt.date) -> list[DriftAlert]:
     """Raise an alert when the team's alpha, or a reviewer's kappa against gold, stayed under its
     threshold for the last N complete windows (N and thresholds from drift_thresholds()). One alert
-    per team or reviewer, metric and last window: running again raises nothing new. Three queries
-    and one insert whatever the number of reviewers."""
+    per team or reviewer, metric and last window: running again raises nothing new."""
+    return _drift_alerts_raise([team.pk], granularity, today)[team.pk]
+
+
+def _drift_alerts_raise(team_ids: Sequence[int], granularity: str, today: dt.date) -> dict[int, list[DriftAlert]]:
+    """drift_alerts_raise for several teams at once: three queries and one insert whatever the
+    number of teams and reviewers. The new alerts, per team."""
     thresholds = drift_thresholds()
     windows = int(thresholds["windows"])
-    candidates: list[tuple[int | None, str, float, list[tuple[dt.date, float]]]] = []
-    team_values = list(
+    out: dict[int, list[DriftAlert]] = {team_id: [] for team_id in team_ids}
+    if not team_ids:
+        return out
+    candidates: list[tuple[int, int | None, str, float, list[tuple[dt.date, float]]]] = []
+    team_values: dict[int, list[tuple[dt.date, float | None]]] = defaultdict(list)
+    for team_id, start, alpha in (
         AgreementSnapshot.objects.filter(
-            scope=AgreementSnapshot.Scope.TEAM_PERIOD, team=team, granularity=granularity, period_end__lt=today
+            scope=AgreementSnapshot.Scope.TEAM_PERIOD,
+            team_id__in=team_ids,
+            granularity=granularity,
+            period_end__lt=today,
         )
-        .order_by("period_start")
-        .values_list("period_start", "alpha")
-    )
-    run = _runs_under(team_values, thresholds["team_alpha"], windows)
-    if run:
-        candidates.append((None, DriftAlert.Metric.TEAM_ALPHA, thresholds["team_alpha"], run))
-    reviewer_values: dict[int, list[tuple[dt.date, float | None]]] = defaultdict(list)
-    for user_id, start, kappa in (
-        ReviewerSnapshot.objects.filter(team=team, granularity=granularity, period_end__lt=today)
-        .order_by("user_id", "period_start")
-        .values_list("user_id", "period_start", "kappa_vs_gold")
+        .order_by("team_id", "period_start")
+        .values_list("team_id", "period_start", "alpha")
     ):
-        reviewer_values[user_id].append((start, kappa))
-    for user_id, values in reviewer_values.items():
+        team_values[team_id].append((start, alpha))
+    for team_id, values in team_values.items():
+        run = _runs_under(values, thresholds["team_alpha"], windows)
+        if run:
+            candidates.append((team_id, None, DriftAlert.Metric.TEAM_ALPHA, thresholds["team_alpha"], run))
+    reviewer_values: dict[tuple[int, int], list[tuple[dt.date, float | None]]] = defaultdict(list)
+    for team_id, user_id, start, kappa in (
+        ReviewerSnapshot.objects.filter(team_id__in=team_ids, granularity=granularity, period_end__lt=today)
+        .order_by("team_id", "user_id", "period_start")
+        .values_list("team_id", "user_id", "period_start", "kappa_vs_gold")
+    ):
+        reviewer_values[(team_id, user_id)].append((start, kappa))
+    for (team_id, user_id), values in reviewer_values.items():
         run = _runs_under(values, thresholds["reviewer_kappa"], windows)
         if run:
-            candidates.append((user_id, DriftAlert.Metric.REVIEWER_KAPPA, thresholds["reviewer_kappa"], run))
+            candidates.append((team_id, user_id, DriftAlert.Metric.REVIEWER_KAPPA, thresholds["reviewer_kappa"], run))
     if not candidates:
-        return []
+        return out
     existing = set(
-        DriftAlert.objects.filter(team=team, granularity=granularity).values_list("user_id", "metric", "period_start")
+        DriftAlert.objects.filter(team_id__in=team_ids, granularity=granularity).values_list(
+            "team_id", "user_id", "metric", "period_start"
+        )
     )
     now = timezone.now()
-    new = [
-        DriftAlert(
-            team=team,
-            user_id=user_id,
-            metric=metric,
-            granularity=granularity,
-            period_start=run[-1][0],
-            threshold=threshold,
-            windows=[{"period_start": start.isoformat(), "value": round(value, 4)} for start, value in run],
-            raised_at=now,
+    for team_id, user_id, metric, threshold, run in candidates:
+        if (team_id, user_id, metric, run[-1][0]) in existing:
+            continue
+        out[team_id].append(
+            DriftAlert(
+                team_id=team_id,
+                user_id=user_id,
+                metric=metric,
+                granularity=granularity,
+                period_start=run[-1][0],
+                threshold=threshold,
+                windows=[{"period_start": start.isoformat(), "value": round(value, 4)} for start, value in run],
+                raised_at=now,
+            )
         )
-        for user_id, metric, threshold, run in candidates
-        if (user_id, metric, run[-1][0]) not in existing
-    ]
     # Another run may raise the same alert at the same moment: the unique constraints keep one.
-    DriftAlert.objects.bulk_create(new, ignore_conflicts=True)
-    return new
+    DriftAlert.objects.bulk_create([alert for alerts in out.values() for alert in alerts], ignore_conflicts=True)
+    return out
 
 
 @transaction.atomic
@@ -1013,8 +1128,9 @@ def snapshots_compute(
 ) -> SnapshotReport:
     """Measure closed rounds not yet measured, every team's periods from its first answer up to
     ``today``, then drift; and, unless ``teams`` narrows the run, every period over all teams
-    together and every scenario's figures. Ended periods measured before are kept as they were
-    (with ``recompute`` they and the rounds are measured again); the current period is measured again."""
+    together and every scenario's figures (when anything changed since they were measured). Ended
+    periods measured before are kept as they were (with ``recompute`` they, the rounds and the
+    scenario figures are measured again); the current period is measured again."""
     today = today or timezone.localdate()
     granularities = list(granularities)
     say = progress or (lambda message: None)
@@ -1060,15 +1176,19 @@ def snapshots_compute(
         }
         scopes.append(_Scope(None, everyone, periods))
     _measure_and_write(scopes, say=say)
+    alerts = {
+        granularity: _drift_alerts_raise([team.pk for team in team_list], granularity, today)
+        for granularity in granularities
+    }
     for index, (team, scope) in enumerate(zip(team_list, scopes, strict=False), start=1):
         for granularity in granularities:
             measured = len(scope.periods[granularity]) if scope.members else 0
-            alerts = drift_alerts_raise(team=team, granularity=granularity, today=today)
-            report.alerts_raised += len(alerts)
+            raised = alerts[granularity][team.pk]
+            report.alerts_raised += len(raised)
             report.periods_computed += measured
             say(
                 f"[{index}/{len(team_list)}] {team.name}, by {granularity}: "
-                f"{measured} period(s) measured, {len(alerts)} alert(s) raised."
+                f"{measured} period(s) measured, {len(raised)} alert(s) raised."
             )
         report.teams += 1
     if teams is None:
@@ -1077,8 +1197,11 @@ def snapshots_compute(
             measured = len(scope.periods[granularity]) if scope.members else 0
             report.periods_computed += measured
             say(f"All teams, by {granularity}: {measured} period(s) measured.")
-        report.scenarios_measured = scenario_figures_refresh()
-        say(f"Scenario figures: {report.scenarios_measured} scenario(s) measured.")
+        if recompute or _figures_stale():
+            report.scenarios_measured = scenario_figures_refresh()
+            say(f"Scenario figures: {report.scenarios_measured} scenario(s) measured.")
+        else:
+            say("Scenario figures: nothing new since they were last measured.")
     return report
 
 
@@ -1104,9 +1227,9 @@ def snapshots_refresh(
             report.teams = len(team_ids)
             today = timezone.localdate()
             if any(end < today for ps in periods.values() for _, end in ps):
-                for team in Team.objects.filter(pk__in=team_ids):
-                    for granularity in Granularity.values:
-                        report.alerts_raised += len(drift_alerts_raise(team=team, granularity=granularity, today=today))
+                for granularity in Granularity.values:
+                    raised = _drift_alerts_raise(team_ids, granularity, today)
+                    report.alerts_raised += sum(len(alerts) for alerts in raised.values())
     if scenario_ids:
         report.scenarios_measured = scenario_figures_refresh(scenario_ids=scenario_ids)
     return report
@@ -1169,10 +1292,10 @@ def snapshots_sweep(*, today: dt.date | None = None) -> SnapshotReport:
     if members:
         scopes.append(_sweep_scope(stored, None, frozenset().union(*members.values()), today))
     report.periods_computed = _measure_and_write(scopes)
-    for team in teams:
-        for granularity in Granularity.values:
-            report.alerts_raised += len(drift_alerts_raise(team=team, granularity=granularity, today=today))
-        report.teams += 1
+    for granularity in Granularity.values:
+        raised = _drift_alerts_raise([team.pk for team in teams], granularity, today)
+        report.alerts_raised += sum(len(alerts) for alerts in raised.values())
+    report.teams = len(teams)
     if _figures_stale():
         report.scenarios_measured = scenario_figures_refresh()
     return report

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from quiz.models import AGREEMENT_FIGURE_FIELDS, DriftAlert, Granularity
-from quiz.selectors.analytics import agreement_overview, contested_scenarios, item_analysis, team_dashboard
+from quiz.selectors.analytics import (
+    agreement_overview,
+    contested_scenarios,
+    item_analysis,
+    scenario_figures_freshness,
+    team_dashboard,
+)
 from quiz.selectors.calibration import overdue_rounds_for_lead, teams_led_by
 from quiz.selectors.freshness import figures_freshness
 from quiz.services.snapshots import drift_alert_acknowledge, drift_thresholds
@@ -100,6 +106,11 @@ def lead_dashboard(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "granularity": granularity,
             "overdue": overdue_rounds_for_lead(request.user) if teams else [],
+            "freshness": figures_freshness(
+                measured_at=max((s.computed_at for s in dashboard.trend), default=None), team_id=team.pk
+            )
+            if dashboard is not None
+            else None,
         },
     )
 
@@ -206,7 +217,13 @@ def agreement_overview_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quiz/analytics/agreement_overview.html",
-        {"overview": overview, "chart": chart, "granularity": granularity, "today": timezone.localdate()},
+        {
+            "overview": overview,
+            "chart": chart,
+            "granularity": granularity,
+            "today": timezone.localdate(),
+            "freshness": figures_freshness(measured_at=max((s.computed_at for s in overview.trend), default=None)),
+        },
     )
 
 
@@ -259,7 +276,7 @@ def item_analysis_list(request: HttpRequest) -> HttpResponse:
             "items": page.object_list,
             "page": page,
             "clause_titles": analysis.clause_titles,
-            "freshness": figures_freshness(measured_at=analysis.measured_at),
+            "freshness": scenario_figures_freshness(analysis.measured_at),
         },
     )
 
@@ -293,6 +310,6 @@ def contested_list(request: HttpRequest) -> HttpResponse:
             "items": analysis.items,
             "draft": analysis.draft,
             "clause_titles": analysis.clause_titles,
-            "freshness": figures_freshness(measured_at=analysis.measured_at),
+            "freshness": scenario_figures_freshness(analysis.measured_at),
         },
     )

@@ -15,7 +15,7 @@ from quiz.models import Attempt, AttemptItem, CalibrationRound, GoldExposure, Qu
 from quiz.selectors.exposure import seen_graded_by
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
 from quiz.services.calibration import RoundError, round_answer_submit, round_close, round_create
-from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
+from tests.quiz.factories import QuizFactory, QuizItemFactory
 from tests.training.factories import ScenarioFactory
 
 RIGHT = {
@@ -23,11 +23,6 @@ RIGHT = {
     "Q-BENIGN": {"verdict": "not_violating", "clause_id": "", "action": "no_action", "report_to_ncmec": False},
 }
 ANY_ANSWER = RIGHT["Q-V4"]
-
-
-@pytest.fixture
-def bank(published_policy):
-    return quiz_bank()
 
 
 def _window():

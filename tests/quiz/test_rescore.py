@@ -293,9 +293,9 @@ def test_a_dry_run_reads_a_fixed_number_of_queries_whatever_the_number_of_answer
     two_b5_attempts, ncmec_for_b5_version, django_assert_num_queries
 ):
     rescore_plan(attempts=Attempt.objects.all(), policy_version=ncmec_for_b5_version)  # parse both versions
-    # a batch of attempts, their answers (values, no policy document, the stored gold answer as a
-    # hash), the versions (without their documents), the scenarios, the stored gold answer of each
-    # distinct hash (one here), unanswered items and certifications, the next (empty) batch
+    # a batch of attempts, their answers (values, no policy document), the versions (without their
+    # documents), the scenarios, the batch's items and certifications, the whole stored gold answers
+    # of the lines kept to show, the next (empty) batch
     with django_assert_num_queries(8):
         plan = rescore_plan(attempts=Attempt.objects.all(), policy_version=ncmec_for_b5_version)
     assert plan.answers_checked == 2

@@ -5,17 +5,23 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import AgreementSnapshot, DriftAlert, ReviewerSnapshot
+from quiz.models import AgreementSnapshot, Answer, DriftAlert, ReviewerSnapshot, ReviewerStanding, ScenarioFigures
+from quiz.services import snapshots
 from quiz.services.snapshots import (
     DEFAULT_DRIFT_THRESHOLDS,
     drift_thresholds,
     period_bounds,
     scenario_figures_refresh,
+    snapshots_compute,
+    snapshots_refresh,
+    snapshots_sweep,
 )
 from tests.quiz.factories import AnswerFactory, AttemptFactory, QuizFactory
+from tests.quiz.test_attempts_concurrency import run_at_once
 from tests.training.factories import BENIGN_FACTS, ScenarioFactory
 
 TODAY = dt.date(2026, 3, 18)  # a Wednesday
@@ -126,8 +132,8 @@ class TestLeadDashboard:
 
     def test_the_dashboard_runs_a_fixed_number_of_queries(self, lead_client, measured, django_assert_num_queries):
         # session, user, teams led, team snapshots, clause snapshots, reviewer snapshots, open alerts,
-        # overdue rounds of the teams led (the teams are a subquery)
-        with django_assert_num_queries(8):
+        # overdue rounds of the teams led (the teams are a subquery), answers not yet counted
+        with django_assert_num_queries(9):
             lead_client.get(reverse("quiz:lead-dashboard"))
 
     def test_the_reviewer_table_exports_as_csv(self, lead_client, measured):
@@ -175,8 +181,8 @@ class TestContestedAndItems:
         scenario_figures_refresh()
         policy_client.get(reverse("quiz:contested-list"))  # the engine has parsed the published version
         # session, user, stored figures with their scenarios, the published and draft versions (one
-        # query), answers given since the figures were measured
-        with django_assert_num_queries(5):
+        # query), quiz answers given and round answers counted since the figures were measured
+        with django_assert_num_queries(6):
             policy_client.get(reverse("quiz:contested-list"))
 
     def test_the_item_analysis_query_count_does_not_grow_with_the_answers(
@@ -188,9 +194,9 @@ class TestContestedAndItems:
         for _ in range(5):
             answer(trainee, ScenarioFactory(), quiz, TODAY, "V4")
         scenario_figures_refresh()
-        # session, user, stored figures with their scenarios, published and draft versions, answers
-        # given since the figures were measured
-        with django_assert_num_queries(5):
+        # session, user, stored figures with their scenarios, published and draft versions, quiz answers
+        # given and round answers counted since the figures were measured
+        with django_assert_num_queries(6):
             policy_client.get(reverse("quiz:item-analysis"))
 
     def test_the_csv_exports_run_the_same_fixed_number_of_queries(
@@ -216,3 +222,192 @@ class TestContestedAndItems:
         scenario_figures_refresh(scenario_ids=[scenario.pk])
         page = policy_client.get(reverse("quiz:item-analysis")).content.decode()
         assert "LATE-1" in page
+
+
+# --- What the background tasks call: refresh, sweep, per-scenario figures -------------------------
+
+
+def week_of(day):
+    return period_bounds(day, "week")[0]
+
+
+class TestRefresh:
+    def test_it_measures_the_week_and_month_of_the_days_given_for_the_reviewers_team_and_all_teams(
+        self, history, team, trainee, second_trainee
+    ):
+        day = TODAY - dt.timedelta(weeks=1)
+
+        report = snapshots_refresh(user_ids=[trainee.pk], days=[day])
+
+        team_periods = AgreementSnapshot.objects.filter(scope="team_period", team=team)
+        assert sorted(team_periods.values_list("granularity", "period_start")) == [
+            ("month", dt.date(2026, 3, 1)),
+            ("week", week_of(day)),
+        ]
+        assert team_periods.get(granularity="week").alpha == pytest.approx(-5 / 6)
+        assert AgreementSnapshot.objects.filter(scope="all_period").count() == 2
+        assert set(ReviewerSnapshot.objects.filter(granularity="week").values_list("user_id", "period_start")) == {
+            (trainee.pk, week_of(day)),
+            (second_trainee.pk, week_of(day)),
+        }
+        assert (report.teams, report.periods_computed) == (1, 4)  # the team's and all teams' week and month
+
+    def test_running_it_again_stores_the_same_figures_and_no_more_rows(self, history, trainee):
+        day = TODAY - dt.timedelta(weeks=2)
+        snapshots_refresh(user_ids=[trainee.pk], days=[day])
+        fields = ("scope", "granularity", "period_start", "clause_id", "alpha", "alpha_low", "alpha_high", "ac1")
+        first = sorted(AgreementSnapshot.objects.values_list(*fields), key=str)
+        reviewers = sorted(ReviewerSnapshot.objects.values_list("user_id", "period_start", "kappa_vs_gold"))
+
+        snapshots_refresh(user_ids=[trainee.pk], days=[day])
+
+        assert sorted(AgreementSnapshot.objects.values_list(*fields), key=str) == first
+        assert sorted(ReviewerSnapshot.objects.values_list("user_id", "period_start", "kappa_vs_gold")) == reviewers
+
+    def test_a_reviewer_in_no_team_changes_no_period_but_the_scenario_figures(self, history, outside_trainee):
+        from tests.accounts.factories import UserFactory
+
+        loner = UserFactory()
+        scenario = ScenarioFactory()
+        for user in (loner, outside_trainee):
+            answer(user, scenario, QuizFactory(), TODAY)
+
+        report = snapshots_refresh(user_ids=[loner.pk], days=[TODAY], scenario_ids=[scenario.pk])
+
+        assert report.periods_computed == 0 and not AgreementSnapshot.objects.exists()
+        assert ScenarioFigures.objects.get(scenario=scenario).n_answers == 2
+
+    def test_a_failure_while_writing_leaves_the_previous_figures(self, history, trainee, monkeypatch):
+        day = TODAY - dt.timedelta(weeks=1)
+        snapshots_refresh(user_ids=[trainee.pk], days=[day])
+        before = sorted(AgreementSnapshot.objects.values_list("pk", "computed_at"))
+
+        def broken(*args, **kwargs):
+            raise ConnectionError("the database went away mid-write")
+
+        monkeypatch.setattr(snapshots, "_insert", broken)
+        with pytest.raises(ConnectionError):
+            snapshots_refresh(user_ids=[trainee.pk], days=[day])
+
+        assert sorted(AgreementSnapshot.objects.values_list("pk", "computed_at")) == before
+
+
+class TestSweep:
+    def test_it_measures_every_period_never_measured_up_to_the_current_one(self, history, team):
+        report = snapshots_sweep(today=TODAY)
+
+        weeks = AgreementSnapshot.objects.filter(scope="team_period", team=team, granularity="week")
+        assert weeks.count() == 5  # four weeks with answers and the current one
+        assert report.alerts_raised == 2
+
+    def test_with_nothing_new_it_changes_nothing(self, history):
+        snapshots_sweep(today=TODAY)
+        before = sorted(AgreementSnapshot.objects.values_list("pk", "computed_at"))
+
+        report = snapshots_sweep(today=TODAY)
+
+        assert sorted(AgreementSnapshot.objects.values_list("pk", "computed_at")) == before
+        assert (report.periods_computed, report.alerts_raised, report.scenarios_measured) == (0, 0, 0)
+
+    def test_an_ended_period_measured_before_it_ended_is_measured_again(self, history, team):
+        snapshots_sweep(today=TODAY)
+        week = AgreementSnapshot.objects.get(
+            scope="team_period", team=team, granularity="week", period_start=week_of(TODAY - dt.timedelta(weeks=1))
+        )
+        # Measured on its Wednesday, before its last answers could have come in.
+        early = timezone.make_aware(dt.datetime.combine(week.period_start + dt.timedelta(days=2), dt.time(9)))
+        AgreementSnapshot.objects.filter(pk=week.pk).update(computed_at=early)
+
+        report = snapshots_sweep(today=TODAY)
+
+        measured = AgreementSnapshot.objects.get(
+            scope="team_period", team=team, granularity="week", period_start=week.period_start
+        )
+        assert measured.computed_at > early and measured.alpha == week.alpha
+        assert report.periods_computed == 1
+
+
+def _figures_by_scenario():
+    return {
+        scenario_id: figures
+        for scenario_id, *figures in ScenarioFigures.objects.values_list(
+            "scenario_id", "n_answers", "facility", "discrimination", "agreement", "distribution"
+        )
+    }
+
+
+class TestScenarioFigures:
+    def test_a_refresh_of_some_scenarios_keeps_the_reviewer_ranking_of_the_full_run(self, history):
+        scenario_figures_refresh()
+        full = {
+            f.scenario_id: (f.n_answers, f.facility, f.discrimination, f.agreement)
+            for f in ScenarioFigures.objects.all()
+        }
+        some = sorted(full)[:2]
+
+        assert scenario_figures_refresh(scenario_ids=some) == 2
+
+        again = {
+            f.scenario_id: (f.n_answers, f.facility, f.discrimination, f.agreement)
+            for f in ScenarioFigures.objects.all()
+        }
+        assert again == full
+        assert set(ReviewerStanding.objects.values_list("group", flat=True)) == {"upper", "lower"}
+
+    def test_a_scenario_left_with_no_counted_answer_loses_its_row(self, history, trainee):
+        scenario_figures_refresh()
+        scenario_id = ScenarioFigures.objects.order_by("scenario_id").values_list("scenario_id", flat=True)[0]
+        Answer.objects.filter(scenario_id=scenario_id).delete()
+
+        scenario_figures_refresh(scenario_ids=[scenario_id])
+
+        assert not ScenarioFigures.objects.filter(scenario_id=scenario_id).exists()
+
+    def test_the_command_measures_them_too(self, history):
+        out = StringIO()
+        call_command("compute_snapshots", "--granularity", "week", "--today", TODAY.isoformat(), stdout=out)
+        assert ScenarioFigures.objects.count() == 6
+        assert "Scenario figures: 6 scenario(s) measured." in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+class TestConcurrentWriters:
+    """Two tasks for the same target at once: they queue on the target's lock; neither fails, and the
+    target holds one whole set of rows afterwards."""
+
+    def test_two_refreshes_of_the_same_team_at_once(self, history, team, trainee, second_trainee):
+        day = TODAY - dt.timedelta(weeks=1)
+
+        results = run_at_once(
+            lambda: snapshots_refresh(user_ids=[trainee.pk], days=[day], scenario_ids=[]),
+            lambda: snapshots_refresh(user_ids=[second_trainee.pk], days=[day], scenario_ids=[]),
+        )
+
+        assert [type(result).__name__ for result in results] == ["SnapshotReport", "SnapshotReport"]
+        rows = AgreementSnapshot.objects.filter(team=team, granularity="week", period_start=week_of(day))
+        assert sorted(rows.values_list("scope", "clause_id")) == [
+            ("clause_period", "V4"),
+            ("clause_period", "none"),
+            ("team_period", ""),
+        ]
+        assert ReviewerSnapshot.objects.filter(granularity="week").count() == 2
+
+    def test_a_full_run_and_a_refresh_at_once(self, history, team, trainee):
+        results = run_at_once(
+            lambda: snapshots_compute(granularities=["week"], today=TODAY, recompute=True),
+            lambda: snapshots_refresh(user_ids=[trainee.pk], days=[TODAY - dt.timedelta(weeks=1)]),
+        )
+
+        assert [type(result).__name__ for result in results] == ["SnapshotReport", "SnapshotReport"]
+        weeks = AgreementSnapshot.objects.filter(scope="team_period", team=team, granularity="week")
+        assert weeks.count() == 5 and weeks.values("period_start").distinct().count() == 5
+
+    def test_two_refreshes_of_the_same_scenario_figures_at_once(self, history):
+        scenario_figures_refresh()
+        scenario_ids = list(ScenarioFigures.objects.values_list("scenario_id", flat=True))
+
+        results = run_at_once(*[lambda: scenario_figures_refresh(scenario_ids=scenario_ids) for _ in range(2)])
+
+        assert results == [6, 6]
+        assert ScenarioFigures.objects.count() == 6

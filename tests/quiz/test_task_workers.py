@@ -5,7 +5,6 @@ and the team's figures appear. Transactional tests: the worker must see committe
 The Redis test needs a Redis server at TEST_REDIS_URL (default redis://127.0.0.1:6379/15); CI starts
 one. Outside CI it is skipped when no server answers."""
 
-import datetime as dt
 import os
 
 import pytest
@@ -13,35 +12,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from quiz.models import AgreementSnapshot
-from quiz.services.calibration import round_answer_submit, round_close, round_create
+from quiz.services.calibration import round_close
 from quiz.services.snapshots import period_bounds
-from tests.quiz.factories import quiz_bank
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_BACKEND = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
-def closed_round_waiting(published_policy, team, team_lead, trainee, second_trainee):
-    bank = quiz_bank()
-    now = timezone.now()
-    calibration_round = round_create(
-        team=team,
-        title="Weekly",
-        created_by=team_lead,
-        cohort=[trainee, second_trainee],
-        scenarios=[bank["Q-V4"], bank["Q-V1"]],
-        opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(days=1),
-    )
-    for user in (trainee, second_trainee):
-        for scenario in (bank["Q-V4"], bank["Q-V1"]):
-            round_answer_submit(calibration_round=calibration_round, user=user, scenario=scenario, **V4)
-    round_close(calibration_round=calibration_round, closed_by=team_lead)
-    return calibration_round
+def closed_round_waiting(answered_round, team_lead):
+    """A closed round whose refresh waits in the queue."""
+    round_close(calibration_round=answered_round, closed_by=team_lead)
+    return answered_round
 
 
 def team_week(team):

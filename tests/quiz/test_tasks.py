@@ -4,47 +4,20 @@ These run the tasks with the immediate backend once the event's transaction comm
 (`django_capture_on_commit_callbacks(execute=True)`); tests/quiz/test_task_workers.py runs the same
 flow through the real database worker and RQ workers."""
 
-import datetime as dt
 import logging
 
-import pytest
 from django.utils import timezone
 
 from quiz import tasks
 from quiz.models import AgreementSnapshot, Quiz, ReviewerSnapshot
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
-from quiz.services.calibration import round_answer_submit, round_cancel, round_close, round_create
+from quiz.services.calibration import round_cancel, round_close
 from quiz.services.snapshots import period_bounds
-from tests.quiz.factories import QuizFactory, quiz_bank
+from tests.quiz.conftest import V4
+from tests.quiz.factories import QuizFactory
 from training.models import PolicyVersion
 from training.selectors import scenario_ids_with_changed_gold
 from training.services import policy_version_create_draft, policy_version_publish, policy_version_update_draft
-
-V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
-V3 = {"verdict": "violating", "clause_id": "V3", "action": "permanent_suspension", "report_to_ncmec": True}
-
-
-@pytest.fixture
-def bank(published_policy):
-    return quiz_bank()
-
-
-@pytest.fixture
-def answered_round(team, team_lead, trainee, second_trainee, bank):
-    now = timezone.now()
-    calibration_round = round_create(
-        team=team,
-        title="Weekly",
-        created_by=team_lead,
-        cohort=[trainee, second_trainee],
-        scenarios=[bank["Q-V4"], bank["Q-V1"]],
-        opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(days=1),
-    )
-    for user, given in ((trainee, V4), (second_trainee, V3)):
-        for scenario in (bank["Q-V4"], bank["Q-V1"]):
-            round_answer_submit(calibration_round=calibration_round, user=user, scenario=scenario, **given)
-    return calibration_round
 
 
 def this_week(team):
