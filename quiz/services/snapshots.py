@@ -974,22 +974,20 @@ def drift_alert_acknowledge(*, alert: DriftAlert, user: Any) -> DriftAlert:
 
 def _latest_labels(answer_filter: Q) -> tuple[IntArray, IntArray, list[str]]:
     """(user, scenario, label) of each reviewer's latest counted answer per scenario."""
-    rows = list(
-        Answer.objects.filter(COUNTED)
-        .filter(answer_filter)
+    rows = _fetch(
+        Answer.objects.filter(COUNTED, answer_filter)
         .order_by("answered_at", "pk")
-        .values_list("attempt__user_id", "scenario_id", "verdict", "clause_id")
+        .values_list("attempt__user_id", "scenario_id", _label_sql("verdict", F("clause_id")))
     )
-    latest: dict[tuple[int, int], str] = {}
-    memo: dict[tuple[str, str], str] = {}
-    for user_id, scenario_id, verdict, clause_id in rows:  # ordered by answered_at: the last one wins
-        label = memo.get((verdict, clause_id))
-        if label is None:
-            label = memo[(verdict, clause_id)] = decision_label(verdict, clause_id)
-        latest[(user_id, scenario_id)] = label
-    users = np.fromiter((u for u, _ in latest), np.int64, len(latest))
-    scenarios = np.fromiter((s for _, s in latest), np.int64, len(latest))
-    return users, scenarios, list(latest.values())
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    users_column, scenarios_column, labels_column = zip(*rows, strict=True)
+    users = np.fromiter(users_column, np.int64, len(rows))
+    scenarios = np.fromiter(scenarios_column, np.int64, len(rows))
+    # The rows are in the order the answers were given: the last one of each reviewer and scenario wins.
+    _, first_from_end = np.unique((users * (int(scenarios.max()) + 1) + scenarios)[::-1], return_index=True)
+    keep = np.sort(len(rows) - 1 - first_from_end)
+    return users[keep], scenarios[keep], [labels_column[k] for k in keep.tolist()]
 
 
 def _gold_labels(version: PolicyVersion | None, scenario_ids: Sequence[int]) -> list[str]:

@@ -5,8 +5,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.quiz.factories import quiz_bank
-
 V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
 V3 = {**V4, "clause_id": "V3"}
 
@@ -14,6 +12,8 @@ V3 = {**V4, "clause_id": "V3"}
 @pytest.fixture
 def bank(published_policy):
     """One published scenario per outcome family (V4, V1, B5, P3, no clause), by key."""
+    from tests.quiz.factories import quiz_bank
+
     return quiz_bank()
 
 
