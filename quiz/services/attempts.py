@@ -279,7 +279,8 @@ def expected_from_outcome(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _key(values: dict[str, Any]) -> AnswerKey:
+def answer_key(values: dict[str, Any]) -> AnswerKey:
+    """An answer, or an expected answer, as the scorer reads it (missing parts empty)."""
     return AnswerKey(
         verdict=values.get("verdict") or "",
         clause_id=values.get("clause_id") or "",
@@ -294,7 +295,7 @@ def answer_score(
 ) -> tuple[dict[str, Any], ScoreResult]:
     """The engine's expected answer for `scenario` under `version`, and `given` scored against it."""
     expected = expected_from_outcome(gold_outcome(version, scenario.facts))
-    return expected, score_answer(_key(given), _key(expected), rubric, scenario.kind)
+    return expected, score_answer(answer_key(given), answer_key(expected), rubric, scenario.kind)
 
 
 def _validate(

@@ -27,8 +27,8 @@ from training.models import PolicyVersion, Scenario
 from training.selectors import gold_outcome
 
 from ..models.quizzes import Answer, Attempt, AttemptItem, Certification, Quiz, ScoreChange
-from ..scoring import AnswerKey, Rubric, ScoreResult, attempt_score, passes, rubric_from_dict, score_answer
-from .attempts import InputInvalid, expected_from_outcome
+from ..scoring import Rubric, ScoreResult, attempt_score, passes, rubric_from_dict, score_answer
+from .attempts import InputInvalid, answer_key, expected_from_outcome
 
 # The parts of a gold answer that scores depend on: all of it but the explanation.
 EXPECTED_PARTS = ("verdict", "clause_id", "action", "report_to_ncmec", "report_route", "rule_id")
@@ -133,16 +133,6 @@ class RescorePlan:
     @property
     def certified_would_fail(self) -> list[AttemptRescore]:
         return [self.attempts[pk] for pk in sorted(self.attempts) if self.attempts[pk].certified_would_fail]
-
-
-def _answer_key(values: dict[str, Any]) -> AnswerKey:
-    return AnswerKey(
-        verdict=values.get("verdict") or "",
-        clause_id=values.get("clause_id") or "",
-        action=values.get("action") or "",
-        report_to_ncmec=values.get("report_to_ncmec"),
-        report_route=values.get("report_route") or "",
-    )
 
 
 def _without_explanation(expected: dict[str, Any]) -> dict[str, Any]:
@@ -318,8 +308,8 @@ class _Scorer:
             expected = self.expected(version_id, scenario_id)
             names = ("verdict", "clause_id", "action", "report_to_ncmec", "report_route")
             found = self._scores[key] = score_answer(
-                _answer_key(dict(zip(names, given, strict=True))),
-                _answer_key(expected),
+                answer_key(dict(zip(names, given, strict=True))),
+                answer_key(expected),
                 rubric,
                 self._scenarios[scenario_id][1],
             )
