@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from quiz.agreement import AgreementSummary, Interval
+from quiz.agreement import AgreementSummary, Interval, _interval_warning
 
 __all__ = [
     "Cells",
@@ -45,8 +45,6 @@ DOMINANCE = 0.8
 BLOCK_FLOATS = 1 << 21
 # Matrices whose resampled values are held at once (each holds n_resamples floats).
 INTERVALS_AT_ONCE = 2048
-# quiz.agreement flags an interval from fewer units than this (with two or more ratings) as rough.
-INTERVAL_MIN_UNITS = 20
 # quiz.agreement takes bootstrap values this close to the estimate (relative, or absolute below 1) as
 # ties with it: a resample equivalent to the original units lands within rounding of the estimate.
 TIE = 1e-12
@@ -181,24 +179,6 @@ def _bca_levels(
     return levels[0], levels[1]
 
 
-def _interval_warning(estimate: float, low: float, high: float, pairable_units: int, confidence: float) -> str | None:
-    """quiz.agreement's caveat for a defined interval (same words), or None."""
-    share = f"{confidence * 100:.10g}%"
-    messages = []
-    if pairable_units < INTERVAL_MIN_UNITS:
-        units = f"{pairable_units} unit{'s' if pairable_units != 1 else ''} with two or more ratings"
-        messages.append(
-            f"The {share} interval comes from resampling only {units}; with fewer than "
-            f"{INTERVAL_MIN_UNITS} no bootstrap interval is reliable, so read it as a rough range."
-        )
-    if math.isfinite(estimate) and not low <= estimate <= high:
-        messages.append(
-            f"The {share} interval does not contain the estimate itself: nearly every resample fell on one side "
-            "of it, which happens when a few units drive the figure. Do not rely on the interval."
-        )
-    return " ".join(messages) or None
-
-
 def _resample_weights(seed: int | None, n_units: int, n_resamples: int) -> FloatArray:
     """How many times each unit is drawn in each resample (resamples x units), from the same draws
     as quiz.agreement.bootstrap_interval makes with this seed."""
@@ -243,7 +223,7 @@ def _constant_interval(estimate: float, pairable_units: int, n_resamples: int, c
     """The interval when every resample gives the estimate (or none gives a value)."""
     if not math.isfinite(estimate):
         return Interval(estimate, math.nan, math.nan, 0, "percentile")
-    warning = _interval_warning(estimate, estimate, estimate, pairable_units, confidence)
+    warning = _interval_warning((estimate, estimate, estimate), pairable_units, confidence)
     return Interval(estimate, estimate, estimate, n_resamples, "percentile", warning)
 
 
@@ -321,7 +301,7 @@ def _intervals(
         if not n:  # no interval at all; BCa is certainly undefined
             out.append(Interval(estimate, math.nan, math.nan, 0, "percentile"))
             continue
-        warning = _interval_warning(estimate, low, high, int(pairable_units[i]), confidence)
+        warning = _interval_warning((estimate, low, high), int(pairable_units[i]), confidence)
         out.append(Interval(estimate, low, high, n, methods[i], warning))
     return out
 
