@@ -7,7 +7,7 @@ from .models import Role
 
 HOME_BY_ROLE = {
     Role.TRAINEE: "quiz:trainee-home",
-    Role.TEAM_LEAD: "quiz:lead-dashboard",
+    Role.TEAM_LEAD: "analytics:lead-dashboard",
     Role.POLICY_TEAM: "training:policy-detail",
     Role.ADMIN: "training:policy-detail",
 }

@@ -1,4 +1,4 @@
-"""Time quiz.agreement beside the reference implementations, on the same data, in one run.
+"""Time analytics.agreement beside the reference implementations, on the same data, in one run.
 
     python benchmarks/agreement.py [--size small|large|all] [--repeats 7]
 
@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quiz import agreement as ours
+from analytics import agreement as ours
 
 SEED = 20240601
 N_CATEGORIES = 5

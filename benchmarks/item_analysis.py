@@ -1,4 +1,4 @@
-"""Time quiz.item_analysis beside a straightforward pure-Python reference, on the same answers, in one run.
+"""Time analytics.item_analysis beside a straightforward pure-Python reference, on the same answers, in one run.
 
     python benchmarks/item_analysis.py [--reviewers 200] [--scenarios 500] [--repeats 5]
 
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from quiz.item_analysis import UPPER_LOWER_SHARE, item_statistics_from_answers
+from analytics.item_analysis import UPPER_LOWER_SHARE, item_statistics_from_answers
 
 CLAUSES = [*(f"V{i}" for i in range(1, 5)), *(f"B{i}" for i in range(1, 9)), *(f"P{i}" for i in range(1, 5)), "none"]
 

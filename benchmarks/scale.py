@@ -199,7 +199,8 @@ def build(n_answers: int, seed: int = 4821) -> Org:
     from django.utils import timezone
 
     from accounts.models import Role, Team, TeamMembership, User
-    from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, Certification, Quiz, RoundItem
+    from calibration.models import CalibrationRound, RoundItem
+    from quiz.models import Answer, Attempt, AttemptItem, Certification, Quiz
     from quiz.scoring import AnswerKey, passes, rubric_from_dict, score_answer
     from quiz.services.attempts import expected_from_outcome
     from training.models import Scenario
@@ -515,7 +516,8 @@ def build(n_answers: int, seed: int = 4821) -> Org:
 def org_from_database() -> Org:
     """What ``build`` made, read back from a kept database (``--reuse``)."""
     from accounts.models import Role, Team, TeamMembership, User
-    from quiz.models import Answer, CalibrationRound
+    from calibration.models import CalibrationRound
+    from quiz.models import Answer
     from training.models import Scenario
     from training.selectors import quiz_scenarios
 
@@ -559,9 +561,10 @@ def round_close_refresh(org: Org) -> dict[str, float]:
     from django.utils import timezone
 
     from accounts.models import User
-    from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, RoundItem
-    from quiz.services.calibration import round_close
-    from quiz.services.snapshots import snapshots_refresh
+    from analytics.snapshots import snapshots_refresh
+    from calibration.models import CalibrationRound, RoundItem
+    from calibration.services import round_close
+    from quiz.models import Answer, Attempt, AttemptItem
     from training.selectors import published_policy_version
 
     team_id = org.teams[-1]
@@ -954,8 +957,8 @@ def http_measurements(database_url: str, org: Org, n_requests: int, page_request
 def measure(database_url: str, org: Org, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
-    from quiz.models import AgreementSnapshot, ReviewerSnapshot, ScenarioFigures
-    from quiz.services.snapshots import scenario_figures_refresh, snapshots_compute, snapshots_sweep
+    from analytics.models import AgreementSnapshot, ReviewerSnapshot, ScenarioFigures
+    from analytics.snapshots import scenario_figures_refresh, snapshots_compute, snapshots_sweep
 
     out: dict[str, Any] = {}
     say("Snapshots: first run on empty tables...")

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("training.api.policy_urls")),
     path("", include("training.api.urls")),
     path("", include("quiz.api.urls")),
+    path("", include("calibration.api_urls")),
+    path("", include("analytics.api_urls")),
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("training/", include("training.urls")),
     path("quiz/", include("quiz.urls")),
+    path("quiz/", include("calibration.urls")),
+    path("quiz/", include("analytics.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

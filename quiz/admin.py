@@ -3,12 +3,10 @@
 from django import forms
 from django.contrib import admin
 
+from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
+from quiz.services.attempts import QUIZ_DESCRIPTION_MAX_LENGTH
 from training.admin import BoundedInputAdmin
 from training.forms import guarded_text
-
-from . import admin_calibration  # noqa: F401  (registers calibration and snapshot admin)
-from .models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem, ScoreChange
-from .services.attempts import QUIZ_DESCRIPTION_MAX_LENGTH
 
 
 class QuizItemInline(admin.TabularInline):

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class QuizConfig(AppConfig):
     name = "quiz"
-    verbose_name = "Quizzes, calibration and agreement"
+    verbose_name = "Quizzes and certification"

@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from quiz.models.quizzes import Quiz
+from quiz.scoring import DEFAULT_RUBRIC, RubricInvalid, rubric_from_dict
+from quiz.services.attempts import RATIONALE_MAX_LENGTH
 from training.forms import BoundedDateTimeField
 from training.models import Scenario
 from training.policy import Policy
-
-from .models.quizzes import Quiz
-from .scoring import DEFAULT_RUBRIC, RubricInvalid, rubric_from_dict
-from .services.attempts import RATIONALE_MAX_LENGTH
 
 CONFIDENCE_CHOICES = [("", "Not stated")] + [(str(n), f"{n}") for n in range(1, 6)]
 YES_NO = [("yes", "Yes, a report to NCMEC is due"), ("no", "No report to NCMEC is due")]

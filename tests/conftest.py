@@ -3,6 +3,7 @@ team, two policy-team members, an admin, and anonymous clients."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from django.test import Client
 
 # Django imports wait until a fixture runs, so the pure tests (engine, statistics, guard) can run
-# without Django: `pytest tests/quiz/test_agreement.py -p no:django`.
+# without Django: `pytest tests/analytics/test_agreement.py -p no:django`.
 
 
 @pytest.fixture
@@ -135,3 +136,36 @@ def published_policy(db):
     from tests.training.factories import published_policy_version
 
     return published_policy_version()
+
+
+@pytest.fixture
+def bank(published_policy):
+    """One published scenario per outcome family (V4, V1, B5, P3, no clause), by key."""
+    from tests.quiz.factories import quiz_bank
+
+    return quiz_bank()
+
+
+@pytest.fixture
+def answered_round(team, team_lead, trainee, second_trainee, bank):
+    """An open round of two scenarios (Q-V4, Q-V1) that both reviewers have answered: the first with
+    V4 on both, the second with V3 on both."""
+    from django.utils import timezone
+
+    from calibration.services import round_answer_submit, round_create
+    from tests.quiz.factories import V3, V4
+
+    now = timezone.now()
+    calibration_round = round_create(
+        team=team,
+        title="Weekly",
+        created_by=team_lead,
+        cohort=[trainee, second_trainee],
+        scenarios=[bank["Q-V4"], bank["Q-V1"]],
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
+    for user, given in ((trainee, V4), (second_trainee, V3)):
+        for scenario in (bank["Q-V4"], bank["Q-V1"]):
+            round_answer_submit(calibration_round=calibration_round, user=user, scenario=scenario, **given)
+    return calibration_round

@@ -38,9 +38,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from analytics.snapshots import scenario_figures_refresh
+from calibration.services import round_answer_submit, round_close, round_create
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
-from quiz.services.calibration import round_answer_submit, round_close, round_create
-from quiz.services.snapshots import scenario_figures_refresh
 from tests.accounts.factories import UserFactory
 from tests.quiz.factories import (
     AnswerFactory,

@@ -30,8 +30,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from calibration.services import round_answer_submit, round_create
 from quiz.services.attempts import answer_record, attempt_start
-from quiz.services.calibration import round_answer_submit, round_create
 from tests.quiz.factories import QuizFactory, QuizItemFactory
 from tests.training.factories import ScenarioFactory
 from training.policy import evaluate, policy_from_file

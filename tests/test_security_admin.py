@@ -27,7 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_role_assign
-from quiz.models import Attempt, CalibrationRound, DriftAlert
+from analytics.models import DriftAlert
+from calibration.models import CalibrationRound
+from quiz.models import Attempt
 from tests.quiz.factories import (
     AnswerFactory,
     AssignmentFactory,
@@ -214,7 +216,7 @@ def test_the_policy_team_reaches_exactly_the_admin_pages_of_its_role(admin_world
         "edit a draft": client.get(reverse("admin:training_policyversion_change", args=[draft.pk])).status_code,
         "delete a draft": client.get(reverse("admin:training_policyversion_delete", args=[draft.pk])).status_code,
         "scenarios": client.get(reverse("admin:training_scenario_changelist")).status_code,
-        "rounds": client.get(reverse("admin:quiz_calibrationround_changelist")).status_code,
+        "rounds": client.get(reverse("admin:calibration_calibrationround_changelist")).status_code,
         "attempts": client.get(reverse("admin:quiz_attempt_changelist")).status_code,
         "users": client.get(reverse("admin:accounts_user_changelist")).status_code,
     }
@@ -252,7 +254,7 @@ def test_the_policy_team_can_neither_open_nor_save_an_open_rounds_admin_form(
 ):
     open_round = admin_world.open_round
     before = _round_state(open_round)
-    url = reverse("admin:quiz_calibrationround_change", args=[open_round.pk])
+    url = reverse("admin:calibration_calibrationround_change", args=[open_round.pk])
     client = _client(policy_staff)
 
     page = client.get(url)
@@ -279,8 +281,8 @@ def test_an_admin_still_edits_an_open_round_but_only_reads_a_closed_one(admin_wo
     open_round, closed_round = admin_world.open_round, admin_world.closed_round
     client = _client(admin_user)
 
-    open_page = client.get(reverse("admin:quiz_calibrationround_change", args=[open_round.pk]))
-    closed_page = client.get(reverse("admin:quiz_calibrationround_change", args=[closed_round.pk]))
+    open_page = client.get(reverse("admin:calibration_calibrationround_change", args=[open_round.pk]))
+    closed_page = client.get(reverse("admin:calibration_calibrationround_change", args=[closed_round.pk]))
 
     assert (open_page.status_code, closed_page.status_code) == (200, 200)
     assert (open_page.context["has_change_permission"], closed_page.context["has_change_permission"]) == (True, False)

@@ -9,7 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from quiz.views.analytics import export_response
+from analytics.views import export_response
 from tests.quiz.factories import CalibrationRoundFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def _csv_rows(response) -> list[list[str]]:
 def test_a_round_title_that_starts_like_a_formula_is_exported_as_text(lead_client, team, title):
     calibration_round = CalibrationRoundFactory(team=team, title=title)
 
-    response = lead_client.get(reverse("quiz:round-list"), {"format": "csv"})
+    response = lead_client.get(reverse("calibration:round-list"), {"format": "csv"})
 
     assert (response.status_code, _csv_rows(response)[1][:3]) == (
         200,
@@ -36,7 +36,7 @@ def test_a_round_title_that_starts_like_a_formula_is_exported_as_text(lead_clien
 def test_the_json_export_keeps_the_title_as_it_was_typed(lead_client, team):
     CalibrationRoundFactory(team=team, title=FORMULA_TITLE)
 
-    response = lead_client.get(reverse("quiz:round-list"), {"format": "json"})
+    response = lead_client.get(reverse("calibration:round-list"), {"format": "json"})
 
     assert response.json()["rows"][0]["title"] == FORMULA_TITLE
 

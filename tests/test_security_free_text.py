@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import CalibrationRound, Quiz
+from calibration.models import CalibrationRound
+from quiz.models import Quiz
 from tests.quiz.factories import AssignmentFactory, QuizFactory
 from tests.training.factories import ScenarioFactory
 from training.models import PolicyVersion
@@ -146,7 +147,7 @@ def test_the_admins_policy_version_form_refuses_a_change_note_with_a_real_link()
 
 
 def test_the_admins_round_and_note_forms_refuse_a_real_link():
-    from quiz.admin_calibration import CalibrationRoundForm, DiscussionNoteForm
+    from calibration.admin import CalibrationRoundForm, DiscussionNoteForm
 
     round_form = CalibrationRoundForm(data={"title": f"See {LINK}"})
     note_form = DiscussionNoteForm(data={"text": f"See {LINK}"})

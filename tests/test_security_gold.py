@@ -81,7 +81,7 @@ def test_a_practice_mistake_is_offered_again_because_its_answer_was_shown(bank, 
 
 @pytest.fixture
 def open_round_on_v1(bank, team, team_lead, trainee, second_trainee):
-    from quiz.services.calibration import round_create
+    from calibration.services import round_create
 
     now = timezone.now()
     return round_create(
@@ -119,7 +119,7 @@ def test_a_fixed_practice_quiz_skips_a_scenario_the_trainee_owes_an_open_round(b
 
 
 def test_once_the_round_is_closed_the_scenario_is_drawn_again(bank, team, trainee, team_lead, open_round_on_v1):
-    from quiz.services.calibration import round_close
+    from calibration.services import round_close
 
     round_close(calibration_round=open_round_on_v1, closed_by=team_lead)
     quiz = QuizFactory(title="Practice", mode=Quiz.Mode.PRACTICE, question_count=5)
@@ -166,7 +166,7 @@ def test_the_policy_team_still_searches_by_key(policy_client, keyed_bank):
 
 def test_a_round_answer_is_confirmed_without_the_scenarios_key(trainee_client, open_round_on_v1, bank):
     response = trainee_client.post(
-        reverse("quiz:round-answer", args=[open_round_on_v1.pk, bank["Q-V1"].pk]),
+        reverse("calibration:round-answer", args=[open_round_on_v1.pk, bank["Q-V1"].pk]),
         {"verdict": "violating", "clause_id": "V1", "action": "permanent_suspension", "report_to_ncmec": "true"},
         follow=True,
     )

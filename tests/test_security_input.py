@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import Answer, Assignment, Attempt, CalibrationRound, Quiz
+from calibration.models import CalibrationRound
+from quiz.models import Answer, Assignment, Attempt, Quiz
 from tests.quiz.factories import CalibrationRoundFactory, QuizFactory, RoundItemFactory
 from tests.training.factories import ScenarioFactory, shipped_policy_document
 from training.models import PolicyVersion
@@ -183,7 +184,7 @@ def test_the_round_form_refuses_a_closing_time_thousands_of_years_ahead(
     lead_client, team, trainee, second_trainee, scenarios
 ):
     response = lead_client.post(
-        reverse("quiz:round-create"),
+        reverse("calibration:round-create"),
         {
             "team": team.pk,
             "title": "Far away",
@@ -223,7 +224,7 @@ def test_extending_a_round_thousands_of_years_ahead_is_refused(lead_client, team
     before = open_round.closes_at
 
     response = lead_client.post(
-        reverse("quiz:round-extend", args=[open_round.pk]), {"closes_at": "9999-12-31T23:59"}, follow=True
+        reverse("calibration:round-extend", args=[open_round.pk]), {"closes_at": "9999-12-31T23:59"}, follow=True
     )
 
     open_round.refresh_from_db()
@@ -241,7 +242,7 @@ def test_the_page_of_a_round_that_already_closes_in_the_year_9999_still_opens(
     client = Client(raise_request_exception=False)
     client.cookies = lead_client.cookies
 
-    response = client.get(reverse("quiz:round-detail", args=[far.pk]))
+    response = client.get(reverse("calibration:round-detail", args=[far.pk]))
 
     assert response.status_code == 200
     assert response.context["round"].closes_at.year == 9999
@@ -308,7 +309,7 @@ def test_the_admin_refuses_a_round_closing_thousands_of_years_ahead(admin_client
     client.cookies = admin_client_.cookies
 
     response = client.post(
-        reverse("admin:quiz_calibrationround_change", args=[open_round.pk]),
+        reverse("admin:calibration_calibrationround_change", args=[open_round.pk]),
         {
             "team": open_round.team_id,
             "title": open_round.title,

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import CalibrationRound, DiscussionNote, DriftAlert, Quiz
+from analytics.models import DriftAlert
+from analytics.snapshots import drift_alert_acknowledge
+from calibration.models import CalibrationRound, DiscussionNote
+from calibration.services import RoundError, round_cancel, round_close, round_create, round_extend, round_note_add
+from quiz.models import Quiz
 from quiz.services.attempts import quiz_create
-from quiz.services.calibration import RoundError, round_cancel, round_close, round_create, round_extend, round_note_add
-from quiz.services.snapshots import drift_alert_acknowledge
 from tests.training.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,14 +141,14 @@ def test_a_lead_of_another_team_cannot_acknowledge_the_alert_through_the_service
 
 
 def test_a_lead_of_another_team_gets_404_acknowledging_the_alert_and_nothing_changes(other_lead_client, alert):
-    response = other_lead_client.post(reverse("quiz:alert-acknowledge", args=[alert.pk]))
+    response = other_lead_client.post(reverse("analytics:alert-acknowledge", args=[alert.pk]))
 
     alert.refresh_from_db()
     assert (response.status_code, alert.acknowledged_at) == (404, None)
 
 
 def test_the_teams_lead_acknowledges_the_alert(lead_client, team_lead, alert):
-    response = lead_client.post(reverse("quiz:alert-acknowledge", args=[alert.pk]))
+    response = lead_client.post(reverse("analytics:alert-acknowledge", args=[alert.pk]))
 
     alert.refresh_from_db()
     assert (response.status_code, alert.acknowledged_by) == (302, team_lead)

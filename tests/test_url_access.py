@@ -33,9 +33,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from quiz.models import DriftAlert
+from analytics.models import DriftAlert
+from calibration.services import round_answer_submit, round_close, round_create
 from quiz.services.attempts import answer_record, assignment_create, attempt_start, attempt_submit
-from quiz.services.calibration import round_answer_submit, round_close, round_create
 from tests.accounts.factories import TeamMembershipFactory, UserFactory
 from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
 from tests.training.factories import PolicyVersionFactory, ScenarioFactory

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import User
-from quiz.tasks import enqueue_on_commit, refresh_after_publish
+from analytics.tasks import enqueue_on_commit, refresh_after_publish
 
 from .content_guard import check_text
 from .models import SCENARIO_CONTENT_FIELDS, PolicyVersion, Scenario

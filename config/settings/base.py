@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "accounts",
     "training",
     "quiz",
+    "calibration",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -227,7 +229,7 @@ CONCORDANCE = {
     "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
 }
 
-# Background work (quiz.tasks) through Django's tasks framework (the django-tasks backport).
+# Background work (analytics.tasks) through Django's tasks framework (the django-tasks backport).
 # "database": tasks wait in this database for `manage.py db_worker` (bin/demo starts one); needs no
 # other server. "rq": tasks wait in Redis (REDIS_URL) for any number of `manage.py rqworker` processes
 # on any machine. "immediate": run in the request that enqueued them (tests).

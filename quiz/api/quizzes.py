@@ -18,11 +18,9 @@ from rest_framework.views import APIView
 from accounts.access import LEAD_ROLES, STAFF_ROLES, has_role
 from accounts.models import Role
 from config.schema import CONFLICT, NOT_FOUND
-from training.api.fields import ActionField, ClauseField, RouteField, VerdictField
-from training.models import Scenario
-
-from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Quiz
-from ..selectors.quizzes import (
+from quiz.api.fields import BoundedDateTimeField
+from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Quiz
+from quiz.selectors.quizzes import (
     attempt_get_for_owner,
     attempt_get_for_viewer,
     attempt_items_with_answers,
@@ -33,7 +31,7 @@ from ..selectors.quizzes import (
     teams_led_by,
     trainees_led_by,
 )
-from ..services.attempts import (
+from quiz.services.attempts import (
     FINAL_ANSWER_MODES,
     RATIONALE_MAX_LENGTH,
     AnswerFinal,
@@ -46,7 +44,8 @@ from ..services.attempts import (
     attempt_start,
     attempt_submit,
 )
-from .fields import BoundedDateTimeField
+from training.api.fields import ActionField, ClauseField, RouteField, VerdictField
+from training.models import Scenario
 
 TRAINEES = has_role(Role.TRAINEE)
 VIEWERS = has_role(Role.TRAINEE, *LEAD_ROLES, *STAFF_ROLES)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import quizzes
+from quiz.api import quizzes
 
 urlpatterns = [
     path("quizzes/", quizzes.QuizListApi.as_view(), name="api-quiz-list"),

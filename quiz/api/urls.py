@@ -1,4 +1,3 @@
-from .calibration_urls import urlpatterns as calibration_urlpatterns
-from .quizzes_urls import urlpatterns as quiz_urlpatterns
+from quiz.api.quizzes_urls import urlpatterns
 
-urlpatterns = quiz_urlpatterns + calibration_urlpatterns
+__all__ = ["urlpatterns"]

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
-
-from ..models.quizzes import Assignment, Quiz
+from quiz.models.quizzes import Assignment, Quiz
 
 DEMO_QUIZZES = (
     {

@@ -22,7 +22,7 @@ class GoldExposure(models.Model):
         "quiz.Attempt", null=True, blank=True, on_delete=models.CASCADE, related_name="gold_exposures"
     )
     calibration_round = models.ForeignKey(
-        "quiz.CalibrationRound", null=True, blank=True, on_delete=models.CASCADE, related_name="gold_exposures"
+        "calibration.CalibrationRound", null=True, blank=True, on_delete=models.CASCADE, related_name="gold_exposures"
     )
     shown_at = models.DateTimeField()
 

@@ -106,7 +106,7 @@ class Attempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     quiz = models.ForeignKey(Quiz, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
     calibration_round = models.ForeignKey(
-        "quiz.CalibrationRound", null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+        "calibration.CalibrationRound", null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
     )
     mode = models.CharField(max_length=12, choices=[*Quiz.Mode.choices, ("calibration", "Calibration")])
     policy_version = models.ForeignKey("training.PolicyVersion", on_delete=models.PROTECT, related_name="attempts")

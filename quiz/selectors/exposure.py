@@ -9,7 +9,8 @@ from collections.abc import Collection
 
 from django.db.models import Count, Min, Q
 
-from ..models import Attempt, AttemptItem, GoldExposure, RoundItem
+from calibration.models import RoundItem
+from quiz.models import Attempt, AttemptItem, GoldExposure
 
 
 def seen_graded_by(user_id: int) -> dict[int, dt.datetime]:

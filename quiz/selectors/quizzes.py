@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Role, Team, TeamMembership, User
+from calibration.models import CalibrationRound, RoundItem
+from quiz.composition import Candidate, MasteryRecord, mastery_by_clause
+from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 from training.models import PolicyVersion, Scenario
 from training.policy import FactsInvalid, Policy
 from training.selectors import gold_outcome
-
-from ..composition import Candidate, MasteryRecord, mastery_by_clause
-from ..models.calibration import CalibrationRound, RoundItem
-from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 
 NO_CLAUSE_LABEL = "none"
 

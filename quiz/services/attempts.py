@@ -18,15 +18,11 @@ from django.utils import timezone
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, user_has_role
 from accounts.models import Team, User
-from training.content_guard import check_text
-from training.models import PolicyVersion, Scenario
-from training.policy import Outcome
-from training.selectors import engine_policy, gold_outcome, published_policy_version
-
-from .. import tasks
-from ..composition import compose, compose_adaptive, compose_preferring_unseen
-from ..models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
-from ..scoring import (
+from analytics import tasks
+from analytics.tasks import enqueue_on_commit
+from quiz.composition import compose, compose_adaptive, compose_preferring_unseen
+from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
+from quiz.scoring import (
     NOT_VIOLATING,
     VIOLATING,
     AnswerKey,
@@ -38,8 +34,8 @@ from ..scoring import (
     rubric_from_dict,
     score_answer,
 )
-from ..selectors.exposure import seen_graded_by
-from ..selectors.quizzes import (
+from quiz.selectors.exposure import seen_graded_by
+from quiz.selectors.quizzes import (
     mastery_for,
     quiz_candidates,
     quiz_scenarios_drawable,
@@ -49,8 +45,11 @@ from ..selectors.quizzes import (
     teams_led_by,
     trainees_led_by,
 )
-from ..tasks import enqueue_on_commit
-from .exposure import attempt_results_exposures_record, practice_feedback_exposure_record
+from quiz.services.exposure import attempt_results_exposures_record, practice_feedback_exposure_record
+from training.content_guard import check_text
+from training.models import PolicyVersion, Scenario
+from training.policy import Outcome
+from training.selectors import engine_policy, gold_outcome, published_policy_version
 
 RATIONALE_MAX_LENGTH = 2000
 QUIZ_DESCRIPTION_MAX_LENGTH = 2000

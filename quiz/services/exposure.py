@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..models import Attempt, AttemptItem, CalibrationRound, GoldExposure, RoundItem
+from calibration.models import CalibrationRound, RoundItem
+from quiz.models import Attempt, AttemptItem, GoldExposure
 
 BATCH_SIZE = 2000
 

@@ -23,12 +23,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
+from quiz.models.quizzes import Answer, Attempt, AttemptItem, Certification, Quiz, ScoreChange
+from quiz.scoring import Rubric, ScoreResult, attempt_score, passes, rubric_from_dict, score_answer
+from quiz.services.attempts import InputInvalid, answer_key, expected_from_outcome
 from training.models import PolicyVersion, Scenario
 from training.selectors import gold_outcome
-
-from ..models.quizzes import Answer, Attempt, AttemptItem, Certification, Quiz, ScoreChange
-from ..scoring import Rubric, ScoreResult, attempt_score, passes, rubric_from_dict, score_answer
-from .attempts import InputInvalid, answer_key, expected_from_outcome
 
 # The parts of a gold answer that scores depend on: all of it but the explanation.
 EXPECTED_PARTS = ("verdict", "clause_id", "action", "report_to_ncmec", "report_route", "rule_id")

@@ -1,6 +1,5 @@
-from .calibration import urlpatterns as calibration_urlpatterns
-from .quizzes import urlpatterns as quiz_urlpatterns
+from quiz.urls.quizzes import urlpatterns
 
 app_name = "quiz"
 
-urlpatterns = quiz_urlpatterns + calibration_urlpatterns
+__all__ = ["app_name", "urlpatterns"]

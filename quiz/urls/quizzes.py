@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import quizzes
+from quiz.views import quizzes
 
 urlpatterns = [
     path("me/", quizzes.trainee_home, name="trainee-home"),

@@ -14,11 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from accounts.models import Role
-from training.selectors import engine_policy
-
-from ..forms import AnswerForm, AssignmentForm, QuizForm
-from ..models.quizzes import Attempt
-from ..selectors.quizzes import (
+from quiz.forms import AnswerForm, AssignmentForm, QuizForm
+from quiz.models.quizzes import Attempt
+from quiz.selectors.quizzes import (
     answer_value_label,
     assignments_for_trainee,
     attempt_get_for_owner,
@@ -40,7 +38,7 @@ from ..selectors.quizzes import (
     teams_led_by,
     trainees_led_by,
 )
-from ..services.attempts import (
+from quiz.services.attempts import (
     FINAL_ANSWER_MODES,
     QuizError,
     answer_record,
@@ -51,7 +49,8 @@ from ..services.attempts import (
     cooldown_ends_at,
     quiz_create,
 )
-from ..services.attempts import InputInvalid as ServiceInputInvalid
+from quiz.services.attempts import InputInvalid as ServiceInputInvalid
+from training.selectors import engine_policy
 
 QUIZ_SETTERS = (*LEAD_ROLES, *STAFF_ROLES)
 HISTORY_PAGE_SIZE = 25

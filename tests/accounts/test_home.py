@@ -6,7 +6,7 @@ from django.urls import reverse
     ("client_name", "destination"),
     [
         ("trainee_client", "quiz:trainee-home"),
-        ("lead_client", "quiz:lead-dashboard"),
+        ("lead_client", "analytics:lead-dashboard"),
         ("policy_client", "training:policy-detail"),
         ("admin_client_", "training:policy-detail"),
     ],

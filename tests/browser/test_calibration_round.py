@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import TeamMembership
-from quiz.services.calibration import round_create
+from calibration.services import round_create
 from tests.accounts.factories import TeamMembershipFactory, UserFactory
 from tests.training.factories import BENIGN_FACTS, P3_FACTS, ScenarioFactory
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.services import user_role_assign
-from quiz.models import CalibrationRound, Quiz
+from calibration.models import CalibrationRound
+from quiz.models import Quiz
 from quiz.services.attempts import attempt_start
 from tests.quiz.factories import AssignmentFactory, CalibrationRoundFactory, QuizFactory, QuizItemFactory, quiz_bank
 from tests.training.factories import published_policy_version

@@ -6,9 +6,14 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from quiz.models import Answer, Attempt, AttemptItem, CalibrationRound, Quiz, RoundItem
+from calibration.models import CalibrationRound, RoundItem
+from quiz.models import Answer, Attempt, AttemptItem, Quiz
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.training.factories import ScenarioFactory, published_policy_version
+
+# Two answers to a V4 scenario: the gold one, and one with the neighbouring clause.
+V4 = {"verdict": "violating", "clause_id": "V4", "action": "permanent_suspension", "report_to_ncmec": True}
+V3 = {**V4, "clause_id": "V3"}
 
 
 class QuizFactory(factory.django.DjangoModelFactory):

@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quiz.models import Attempt, AttemptItem, CalibrationRound, GoldExposure, Quiz
+from calibration.models import CalibrationRound
+from calibration.services import RoundError, round_answer_submit, round_close, round_create
+from quiz.models import Attempt, AttemptItem, GoldExposure, Quiz
 from quiz.selectors.exposure import seen_graded_by
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
-from quiz.services.calibration import RoundError, round_answer_submit, round_close, round_create
 from tests.quiz.factories import QuizFactory, QuizItemFactory
 from tests.training.factories import ScenarioFactory
 
@@ -203,13 +204,13 @@ class TestRoundsThroughPagesAndApi:
         self, lead_client, team, trainee, second_trainee, bank
     ):
         _practise(trainee, [bank["Q-V4"]])
-        page = lead_client.get(reverse("quiz:round-create")).content.decode()
+        page = lead_client.get(reverse("calibration:round-create")).content.decode()
         assert "Q-V4 · Case 1 (seen graded by 1 reviewer)" in page
         assert "Q-P3 · Case 4 (blind)" in page
 
         window = _window()
         response = lead_client.post(
-            reverse("quiz:round-create"),
+            reverse("calibration:round-create"),
             {
                 "team": team.pk,
                 "title": "Leaky",

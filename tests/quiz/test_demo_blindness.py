@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
-from quiz.models import CalibrationRound, GoldExposure
-from quiz.services.calibration import round_create
+from calibration.models import CalibrationRound
+from calibration.services import round_create
+from quiz.models import GoldExposure
 
 pytestmark = pytest.mark.django_db
 

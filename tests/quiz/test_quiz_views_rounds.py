@@ -65,8 +65,8 @@ def test_home_links_each_open_round_in_a_fixed_number_of_queries(
         response = trainee_client.get(reverse("quiz:trainee-home"))
 
     content = response.content.decode()
-    assert f'<a href="{reverse("quiz:round-detail", args=[first.pk])}">Continue Week 12</a>' in content
-    assert f'<a href="{reverse("quiz:round-detail", args=[second.pk])}">Answer Week 13</a>' in content
+    assert f'<a href="{reverse("calibration:round-detail", args=[first.pk])}">Continue Week 12</a>' in content
+    assert f'<a href="{reverse("calibration:round-detail", args=[second.pk])}">Answer Week 13</a>' in content
     assert "1 of 2 answered" in content and "0 of 2 answered" in content
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
-from quiz.demo.calibration import demo_history_create
+from calibration.demo import demo_history_create
 from quiz.demo.quizzes import demo_quizzes_create
 from training.demo import demo_scenarios_load
 from training.models import PolicyVersion

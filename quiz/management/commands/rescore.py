@@ -3,12 +3,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from quiz.models.quizzes import Attempt
+from quiz.scoring import RubricInvalid, rubric_from_dict
+from quiz.services.attempts import InputInvalid
+from quiz.services.rescore import BATCH_ATTEMPTS, rescore_apply, rescore_plan
 from training.models import PolicyVersion
-
-from ...models.quizzes import Attempt
-from ...scoring import RubricInvalid, rubric_from_dict
-from ...services.attempts import InputInvalid
-from ...services.rescore import BATCH_ATTEMPTS, rescore_apply, rescore_plan
 
 
 class Command(BaseCommand):
