@@ -496,7 +496,7 @@ def build(n_answers: int, seed: int = 4821) -> Org:
 
     from django.apps import apps
 
-    cohort_model = apps.get_model("quiz", "CalibrationRound").cohort.through
+    cohort_model = apps.get_model("calibration", "CalibrationRound").cohort.through
     with transaction.atomic():
         copy_rows(CalibrationRound, rounds)
         copy_rows(RoundItem, round_items)

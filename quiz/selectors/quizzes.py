@@ -293,6 +293,14 @@ def attempt_get_for_owner(*, user: User, pk: int) -> Attempt:
     return attempt
 
 
+def attempt_id_for_owner(*, user: User, pk: int) -> int:
+    """The id of the user's own quiz attempt (one light query, for writes that load it themselves);
+    404 for anyone else's."""
+    if not Attempt.objects.filter(pk=pk, user=user, quiz__isnull=False).values_list("pk", flat=True):
+        raise Http404("No such attempt.")
+    return pk
+
+
 def attempt_get_for_viewer(*, user: User, pk: int) -> Attempt:
     """An attempt its owner, a lead of the owner's team, or the policy team may see; 404 otherwise."""
     attempt = Attempt.objects.select_related("quiz", "policy_version", "user").filter(pk=pk, quiz__isnull=False).first()

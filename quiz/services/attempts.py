@@ -358,10 +358,10 @@ def _time_limit_message(attempt: Attempt) -> str:
 
 
 @transaction.atomic
-def answer_record(
+def item_answer_record(
     *,
-    attempt: Attempt,
-    scenario: Scenario,
+    attempt: Attempt | int,
+    scenario: Scenario | int,
     user: User,
     verdict: str = "",
     clause_id: str = "",
@@ -371,29 +371,42 @@ def answer_record(
     confidence: int | None = None,
     rationale: str = "",
     now: dt.datetime | None = None,
-) -> Answer:
-    """Validate, score against the engine under the attempt's version and rubric, and save one answer.
+) -> AttemptItem:
+    """Validate, score against the engine under the attempt's version and rubric, and save one answer
+    to the attempt's item for ``scenario``. ``attempt`` and ``scenario`` may be given as ids.
 
     Locks the attempt row so that two tabs answering at once are serialised. In practice and
     adaptive attempts an answer is final once given; in assessments and calibration rounds it may
     change until the attempt is submitted. Raises AttemptClosed, AnswerFinal or InputInvalid.
+
+    Returns the item, as ``attempt_items_with_answers`` gives them: its ``scenario``, its ``answer``
+    and its ``attempt`` (as locked and checked here) are loaded, so showing the result costs no query.
     """
     now = now or timezone.now()
-    locked = Attempt.objects.select_for_update(of=("self",)).select_related("policy_version").get(pk=attempt.pk)
+    locked = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("policy_version")
+        .defer("policy_version__document")  # the engine's parse of it is cached per version
+        .get(pk=attempt.pk if isinstance(attempt, Attempt) else attempt)
+    )
     if locked.user_id != user.pk:
         raise QuizUnavailable("This attempt is not yours.")
     if locked.status != Attempt.Status.IN_PROGRESS:
         raise AttemptClosed("This attempt has been submitted; its answers can no longer change.")
     if locked.deadline_at and now > locked.deadline_at:
         raise AttemptClosed(_time_limit_message(locked))
-    if not AttemptItem.objects.filter(attempt=locked, scenario=scenario).exists():
+    item = (
+        AttemptItem.objects.filter(
+            attempt=locked, scenario_id=scenario.pk if isinstance(scenario, Scenario) else scenario
+        )
+        .select_related("scenario")
+        .first()
+    )
+    if item is None:
         raise InputInvalid({"scenario": "This scenario is not part of this attempt."})
-    existing = Answer.objects.filter(attempt=locked, scenario=scenario).first()
-    if existing is not None and locked.mode in FINAL_ANSWER_MODES:
-        raise AnswerFinal("You have already answered this question; in practice an answer is final once given.")
     cleaned = _validate(
         version=locked.policy_version,
-        kind=scenario.kind,
+        kind=item.scenario.kind,
         verdict=verdict,
         clause_id=clause_id,
         action=action,
@@ -403,7 +416,7 @@ def answer_record(
         rationale=rationale,
     )
     rubric = rubric_from_dict(locked.rubric or {})
-    expected, result = answer_score(version=locked.policy_version, rubric=rubric, scenario=scenario, given=cleaned)
+    expected, result = answer_score(version=locked.policy_version, rubric=rubric, scenario=item.scenario, given=cleaned)
     values = {
         **cleaned,
         "confidence": confidence,
@@ -418,15 +431,42 @@ def answer_record(
         "is_correct": result.is_correct,
         "is_critical_miss": result.is_critical_miss,
     }
-    if existing is not None:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save(update_fields=list(values))
-        return existing
-    answer = Answer.objects.create(attempt=locked, scenario=scenario, **values)
     if locked.mode in FINAL_ANSWER_MODES:
-        practice_feedback_exposure_record(attempt=locked, scenario_id=scenario.pk, shown_at=now)
+        item.answer = _answer_save_once(locked, item, values)
+        practice_feedback_exposure_record(attempt=locked, scenario_id=item.scenario_id, shown_at=now)
+    else:
+        item.answer = _answer_save_or_replace(locked, item, values)
+    item.attempt = locked
+    return item
+
+
+def _answer_save_once(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -> Answer:
+    """Practice: the first answer is final. The attempt is locked, so a second answer to the item can
+    only meet the one-answer-per-item constraint; inserting straight away saves reading first."""
+    try:
+        return Answer.objects.create(attempt=attempt, scenario=item.scenario, **values)
+    except IntegrityError:
+        # The transaction is spoilt: raising rolls it back (to this call's savepoint when nested).
+        raise AnswerFinal(
+            "You have already answered this question; in practice an answer is final once given."
+        ) from None
+
+
+def _answer_save_or_replace(attempt: Attempt, item: AttemptItem, values: dict[str, Any]) -> Answer:
+    """Assessments and rounds: an answer may change until the attempt is submitted. Every column but
+    the keys is rewritten, so only the id of an earlier answer is read."""
+    earlier = Answer.objects.filter(attempt=attempt, scenario_id=item.scenario_id).values_list("pk", flat=True)
+    answer = Answer(pk=earlier.first(), attempt=attempt, scenario=item.scenario, **values)
+    if answer.pk is None:
+        answer.save(force_insert=True)
+    else:
+        answer.save(update_fields=list(values))
     return answer
+
+
+def answer_record(*, attempt: Attempt | int, scenario: Scenario | int, user: User, **answer: Any) -> Answer:
+    """``item_answer_record`` for a caller that needs only the saved answer."""
+    return item_answer_record(attempt=attempt, scenario=scenario, user=user, **answer).answer
 
 
 # --- Finishing ----------------------------------------------------------------------------------

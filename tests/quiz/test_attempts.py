@@ -327,7 +327,7 @@ def test_recording_an_answer_runs_a_fixed_number_of_queries(trainee, bank, djang
     attempt = attempt_start(user=trainee, quiz=QuizFactory())
     scenario = bank["Q-V4"]
 
-    # savepoint, lock attempt (+version), item exists, existing answer, insert answer,
-    # record the practice feedback in the exposure record, release savepoint
-    with django_assert_num_queries(7):
+    # savepoint, lock attempt (+version), the item with its scenario and any answer so far, insert
+    # the answer, record the practice feedback in the exposure record, release savepoint
+    with django_assert_num_queries(6):
         answer_record(attempt=attempt, scenario=scenario, user=trainee, **RIGHT["Q-V4"])

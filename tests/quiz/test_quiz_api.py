@@ -259,3 +259,28 @@ def test_the_attempt_detail_runs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert AttemptItem.objects.filter(attempt=attempt).count() == 5
+
+
+def test_answering_runs_a_fixed_number_of_queries(trainee_client, trainee, practice, bank, django_assert_num_queries):
+    attempt = attempt_start(user=trainee, quiz=practice)
+    item = AttemptItem.objects.get(attempt=attempt, scenario=bank["Q-V4"])
+    body = {"scenario": item.scenario_id, **RIGHT_V4}
+
+    # session, user, attempt (+quiz, version); in one transaction: the attempt locked, the item with
+    # its scenario and any answer so far, the answer, the exposure record (practice feedback)
+    with django_assert_num_queries(9):
+        response = post(trainee_client, f"/api/attempts/{attempt.pk}/answers/", body)
+
+    assert (response.status_code, response.json()["position"]) == (201, item.position)
+
+
+def test_changing_an_assessment_answer_rewrites_it_in_place(trainee_client, trainee, assessment, bank):
+    attempt = attempt_start(user=trainee, quiz=assessment)
+    url = f"/api/attempts/{attempt.pk}/answers/"
+    post(trainee_client, url, {"scenario": bank["Q-V4"].pk, **RIGHT_V4, "clause_id": "V3"})
+
+    changed = post(trainee_client, url, {"scenario": bank["Q-V4"].pk, **RIGHT_V4})
+
+    answer = Answer.objects.get(attempt=attempt, scenario=bank["Q-V4"])
+    assert (changed.status_code, answer.clause_id, answer.is_correct) == (201, "V4", True)
+    assert changed.json()["answer"]["clause_id"] == "V4"
