@@ -10,4 +10,5 @@ urlpatterns = [
     path("agreement/", views.agreement_overview_view, name="agreement-overview"),
     path("contested/", views.contested_list, name="contested-list"),
     path("items/", views.item_analysis_list, name="item-analysis"),
+    path("quizzes/<int:pk>/statistics/", views.quiz_statistics_view, name="quiz-statistics"),
 ]

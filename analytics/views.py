@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from analytics.freshness import figures_freshness
 from analytics.models import AGREEMENT_FIGURE_FIELDS, DriftAlert, Granularity
+from analytics.quiz_statistics import QuizReport, members_of, quiz_marks, quiz_report
 from analytics.selectors import (
     agreement_overview,
     contested_scenarios,
@@ -30,6 +31,9 @@ from analytics.selectors import (
 )
 from analytics.snapshots import drift_alert_acknowledge, drift_thresholds
 from calibration.selectors import overdue_rounds_for_lead, teams_led_by
+from quiz.models import Quiz
+from quiz.selectors.quizzes import is_staff
+from quiz.selectors.quizzes import teams_led_by as teams_visible_to
 
 EXPORT_FORMATS = ("csv", "json")
 # A spreadsheet runs a cell starting with one of these as a formula; titles, team names and
@@ -311,5 +315,139 @@ def contested_list(request: HttpRequest) -> HttpResponse:
             "draft": analysis.draft,
             "clause_titles": analysis.clause_titles,
             "freshness": scenario_figures_freshness(analysis.measured_at),
+        },
+    )
+
+
+QUIZ_ITEM_COLUMNS = [
+    "position",
+    "scenario",
+    "scenarios_drawn",
+    "max_mark",
+    "facility",
+    "standard_deviation_percent",
+    "discrimination_index",
+    "discriminative_efficiency",
+    "dubious",
+]
+QUIZ_TEST_COLUMNS = [
+    "trainees",
+    "items",
+    "mean_percent",
+    "median_percent",
+    "standard_deviation_percent",
+    "cic",
+    "error_ratio",
+    "standard_error_percent",
+    "pass_mark_percent",
+    "decision_consistency",
+    "decision_kappa",
+    "expected_pass_rate",
+    "observed_pass_rate",
+    "standard_error_at_pass_mark",
+]
+
+
+def _quiz_item_rows(report: QuizReport) -> list[list[Any]]:
+    if report.statistics is None:
+        return []
+    return [
+        [
+            column.position,
+            column.scenario.key if column.scenario else "",
+            column.scenario_count,
+            column.max_mark,
+            item.facility,
+            item.standard_deviation_percent,
+            item.discrimination_index,
+            item.discriminative_efficiency,
+            item.dubious,
+        ]
+        for column, item in zip(report.marks.columns, report.statistics.items, strict=True)
+    ]
+
+
+def _quiz_test_rows(report: QuizReport) -> list[list[Any]]:
+    statistics, consistency = report.statistics, report.consistency
+    if statistics is None:
+        return []
+    decision = (
+        [
+            consistency.pass_mark_percent,
+            consistency.decision_consistency,
+            consistency.kappa,
+            consistency.expected_pass_rate,
+            consistency.observed_pass_rate,
+            consistency.standard_error_at_pass_mark,
+        ]
+        if consistency is not None
+        else [None] * 6
+    )
+    return [
+        [
+            statistics.n_trainees,
+            statistics.n_items,
+            statistics.mean_percent,
+            statistics.median_percent,
+            statistics.standard_deviation_percent,
+            statistics.cic,
+            statistics.error_ratio,
+            statistics.standard_error_percent,
+            *decision,
+        ]
+    ]
+
+
+def _quiz_for_statistics(user: Any, pk: int) -> Quiz:
+    """Staff read any quiz; a lead their own quizzes and the shared ones, as they may assign them."""
+    quiz = Quiz.objects.filter(pk=pk).first()
+    if quiz is None or not (is_staff(user) or quiz.is_shared or quiz.created_by_id == user.pk):
+        raise Http404("No such quiz.")
+    return quiz
+
+
+@role_required(*LEAD_ROLES, *STAFF_ROLES)
+def quiz_statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Is this quiz reliable enough to certify with? Moodle's test and item statistics over each
+    trainee's first finished attempt, how consistent its pass/fail decisions are, and a reading in
+    words. Leads see their teams' trainees; the policy team every trainee, or one team."""
+    quiz = _quiz_for_statistics(request.user, pk)
+    teams = list(teams_visible_to(request.user).order_by("name"))
+    team = None
+    if request.GET.get("team"):
+        team = next((t for t in teams if str(t.pk) == request.GET["team"]), None)
+        if team is None:
+            raise Http404("No such team.")
+    if team is not None:
+        user_ids = members_of([team.pk])
+    elif is_staff(request.user):
+        user_ids = None
+    else:
+        user_ids = members_of([t.pk for t in teams])
+    report = quiz_report(quiz_marks(quiz, user_ids=user_ids))
+    name = f"quiz-{quiz.pk}-statistics"
+    if request.GET.get("table") == "test":
+        exported = export_response(request, f"{name}-test", QUIZ_TEST_COLUMNS, _quiz_test_rows(report))
+    else:
+        exported = export_response(request, f"{name}-items", QUIZ_ITEM_COLUMNS, _quiz_item_rows(report))
+    if exported:
+        return exported
+    items = list(zip(report.marks.columns, report.statistics.items, strict=True)) if report.statistics else []
+    chart = {
+        "labels": [str(column.position) for column, _ in items],
+        "facility": [_clean(item.facility) for _, item in items],
+        "efficiency": [_clean(item.discriminative_efficiency) for _, item in items],
+    }
+    return render(
+        request,
+        "analytics/quiz_statistics.html",
+        {
+            "quiz": quiz,
+            "report": report,
+            "items": items,
+            "chart": chart,
+            "teams": teams,
+            "team": team,
+            "computed_at": timezone.now(),
         },
     )
