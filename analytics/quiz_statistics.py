@@ -47,6 +47,8 @@ CIC_UNSATISFACTORY = 64.0
 FEW_TRAINEES = 30
 # Items nearly everybody gets right (or wrong) cannot tell trainees apart.
 FACILITY_EXTREME = 10.0
+# Decision kappa under this: the pass/fail split owes little to the quiz (Landis and Koch's "slight").
+WEAK_KAPPA = 0.2
 
 
 @dataclass(frozen=True)
@@ -224,11 +226,16 @@ def _readings(marks: QuizMarks, statistics: QuizStatistics, consistency: Decisio
             "little to telling trainees apart."
         )
     if consistency is not None and not math.isnan(consistency.decision_consistency):
+        beyond_chance = (
+            "no better than chance would give: the quiz does not yet sort these trainees"
+            if math.isnan(consistency.kappa) or consistency.kappa < WEAK_KAPPA
+            else "beyond what chance would give"
+        )
         readings.append(
             f"At a pass mark of {consistency.pass_mark_percent:.0f}%, about "
             f"{consistency.decision_consistency * 100:.0f}% of these trainees would get the same pass or fail on "
-            f"a parallel form of this quiz (kappa {consistency.kappa:.2f}); near the pass mark a score is "
-            f"uncertain by about ±{consistency.standard_error_at_pass_mark:.0f} percentage points."
+            f"a parallel form of this quiz, {beyond_chance} (kappa {consistency.kappa:.2f}). Near the pass mark a "
+            f"score is uncertain by about ±{consistency.standard_error_at_pass_mark:.0f} percentage points."
         )
     if not marks.fixed_form:
         readings.append(

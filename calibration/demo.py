@@ -1,5 +1,6 @@
 """Demo history for calibration and agreement: about sixteen weeks of answers by the demo reviewers
-on shared published scenarios, a few closed rounds with notes, one open round, then snapshots.
+on shared published scenarios, their sittings of the certification assessment (certified when they
+passed), a few closed rounds with notes, one open round, then snapshots.
 
 Plausible, not random noise: each reviewer has a skill level; one scenario is genuinely contested
 (reviewers split between its gold clause and a neighbouring one); Team South's agreement falls
@@ -20,8 +21,8 @@ from django.utils import timezone
 from accounts.models import Team, TeamMembership, User
 from analytics.snapshots import snapshots_compute
 from calibration.models import CalibrationRound, DiscussionNote, RoundItem
-from quiz.models import Answer, Attempt, AttemptItem, Quiz
-from quiz.scoring import rubric_from_dict
+from quiz.models import Answer, Attempt, AttemptItem, Certification, Quiz
+from quiz.scoring import passes, rubric_from_dict
 from quiz.services.attempts import answer_score
 from quiz.services.exposure import attempt_results_exposures_record, round_results_exposures_record
 from training.models import PolicyVersion, Scenario
@@ -217,8 +218,10 @@ def demo_history_create(users: dict[str, User]) -> None:
                             started + dt.timedelta(minutes=2 * offset),
                         )
                     )
+    assessments = _demo_assessments(builder, teams, this_monday, rng, pools)
     rounds = _demo_rounds(builder, teams, this_monday, rng, pools)
     builder.save()
+    _certify(assessments)
     # What the demo reviewers have seen graded, as the services would have recorded it.
     for attempt in builder.attempts:
         if attempt.quiz_id is not None:
@@ -232,6 +235,65 @@ def demo_history_create(users: dict[str, User]) -> None:
                 calibration_round=calibration_round, author=_lead(calibration_round.team), text=note
             )
     snapshots_compute(today=timezone.localdate())
+
+
+CERTIFICATION_TITLE = "CSE policy certification"
+
+
+def _demo_assessments(
+    builder: _Builder, teams: list[Team], this_monday: dt.datetime, rng: random.Random, pools: _Pools
+) -> list[Attempt]:
+    """Each reviewer sat the certification assessment once, some twice after not passing, between six
+    and two weeks ago, on practised scenarios only (so rounds stay blind)."""
+    assessment = Quiz.objects.filter(title=CERTIFICATION_TITLE, mode=Quiz.Mode.ASSESSMENT).first()
+    if assessment is None or len(pools.practice) < assessment.question_count:
+        return []
+    sat = []
+    for team in teams:
+        for user in _members(team):
+            skill = SKILL.get(user.username, 0.9) - 0.05
+            for sitting in range(2):
+                started = this_monday - dt.timedelta(weeks=6 - 3 * sitting, days=-rng.randint(0, 4), hours=-2)
+                drawn = rng.sample(pools.practice, assessment.question_count)
+                attempt = builder.attempt(
+                    user,
+                    started,
+                    drawn,
+                    quiz=assessment,
+                    mode=Quiz.Mode.ASSESSMENT,
+                    deadline_at=started + dt.timedelta(minutes=assessment.time_limit_minutes or 20),
+                )
+                for offset, scenario in enumerate(drawn):
+                    builder.answers.append(
+                        (
+                            attempt,
+                            scenario,
+                            builder.decide(rng, skill, scenario),
+                            started + dt.timedelta(minutes=offset),
+                        )
+                    )
+                sat.append(attempt)
+                if rng.random() < 0.6:  # most sit it once
+                    break
+    return sat
+
+
+def _certify(assessments: list[Attempt]) -> None:
+    """Pass or fail each demo assessment as attempt_submit would, and certify the passes."""
+    for attempt in assessments:
+        attempt.passed = passes(attempt.score or 0.0, attempt.critical_misses, attempt.quiz.pass_mark_percent)
+    Attempt.objects.bulk_update(assessments, ["passed"])
+    Certification.objects.bulk_create(
+        Certification(
+            user=attempt.user,
+            attempt=attempt,
+            policy_version=attempt.policy_version,
+            score=attempt.score,
+            certified_at=attempt.submitted_at,
+        )
+        for attempt in assessments
+        if attempt.passed
+    )
 
 
 @dataclass

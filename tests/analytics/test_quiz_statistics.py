@@ -257,3 +257,10 @@ def test_the_assignments_page_links_to_each_quizs_statistics(lead_client, shared
     page = lead_client.get("/quiz/lead/assignments/").content.decode()
 
     assert _url(shared_assessment) in page
+
+
+def test_decisions_no_better_than_chance_are_called_so(db):
+    # Items that pull against each other: alpha is negative, so every trainee is regressed to the mean.
+    report = quiz_report(_marks([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 0, 1], [0, 1, 1, 1], [1, 1, 0, 0], [0, 0, 1, 0]]))
+
+    assert any("no better than chance" in reading for reading in report.readings)
