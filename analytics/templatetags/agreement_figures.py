@@ -33,3 +33,14 @@ def kappa_caveats(warnings) -> list[str]:
     """The warnings that concern reading kappa and alpha (one dominant answer, no variation), to show
     beside those figures rather than only in the list of cautions."""
     return [w for w in warnings or () if "kappa and alpha" in w]
+
+
+@register.filter
+def percentage(value, digits=1) -> str:
+    """A figure already in percent (0-100, or beyond for efficiency), with a dash when undefined."""
+    return UNDEFINED if _undefined(value) else f"{value:.{int(digits)}f}%"
+
+
+@register.filter
+def number(value, digits=1) -> str:
+    return UNDEFINED if _undefined(value) else f"{value:.{int(digits)}f}"

@@ -264,3 +264,13 @@ def test_decisions_no_better_than_chance_are_called_so(db):
     report = quiz_report(_marks([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 0, 1], [0, 1, 1, 1], [1, 1, 0, 0], [0, 0, 1, 0]]))
 
     assert any("no better than chance" in reading for reading in report.readings)
+
+
+def test_an_undefined_figure_reads_as_a_dash_not_nan(lead_client, team, scenarios):
+    quiz = SharedQuizFactory()
+    for user in _members(team, 2):
+        _finished_attempt(user, quiz, scenarios, [FULL, FULL, 0])  # every item the same for everyone
+
+    page = lead_client.get(_url(quiz)).content.decode()
+
+    assert "nan" not in page.lower()
