@@ -1227,6 +1227,118 @@ def bootstrap_interval(
     return Interval(estimate, low, high, int(drawn.size), used, warning)
 
 
+def _unit_index(units: Sequence[Hashable] | None, n_units: int, side: str) -> dict[Hashable, int]:
+    if units is None:
+        return {}
+    if len(units) != n_units:
+        raise ValueError(f"units_{side} names {len(units)} units but the ratings have {n_units}")
+    index = {unit: i for i, unit in enumerate(units)}
+    if len(index) != n_units:
+        raise ValueError(f"units_{side} names a unit twice")
+    return index
+
+
+def difference_interval(
+    statistic: Callable[..., float],
+    before: Ratings,
+    after: Ratings,
+    *,
+    units_before: Sequence[Hashable] | None = None,
+    units_after: Sequence[Hashable] | None = None,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int | None = 0,
+    method: IntervalMethod = "bca",
+) -> Interval:
+    """How much ``statistic`` changed from ``before`` to ``after`` (two rounds, periods or teams),
+    ``statistic(after) - statistic(before)``, with a bootstrap interval.
+
+    Units named in both ``units_before`` and ``units_after`` (scenario ids, say) are resampled
+    together: a resample that draws a shared scenario draws it on both sides, so what the two
+    matrices have in common does not count as a difference (a paired bootstrap). Units on one
+    side only are resampled within their side. Without unit names every unit is its side's own.
+
+    BCa where it is defined (the acceleration from the jackknife over the combined units: a
+    shared unit left out of both sides at once), else the percentile interval, as
+    :func:`bootstrap_interval`; ``Interval.warning`` says when fewer than 20 units in all have
+    two or more ratings. ``statistic`` must be one of this module's statistics (as recognised by
+    :func:`bootstrap_interval`), evaluated for every resample at once. ``method="percentile"``
+    always gives the percentile interval.
+    """
+    if method not in _INTERVAL_METHODS:
+        raise ValueError(f"method must be 'bca' or 'percentile'; got {method!r}")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1; got {confidence}")
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be at least 1; got {n_resamples}")
+    encoded_before, encoded_after = _encode(_as_matrix(before)), _encode(_as_matrix(after))
+    prepared = (_prepared_for(statistic, lambda: encoded_before), _prepared_for(statistic, lambda: encoded_after))
+    if prepared[0] is None or prepared[1] is None:
+        raise TypeError("difference_interval takes one of this module's statistics")
+    sizes = (encoded_before.n_units, encoded_after.n_units)
+    index_before = _unit_index(units_before, sizes[0], "before")
+    index_after = _unit_index(units_after, sizes[1], "after")
+    shared = [unit for unit in index_before if unit in index_after]
+    pairs = np.array([[index_before[u] for u in shared], [index_after[u] for u in shared]], dtype=np.intp)
+    pairs = pairs.reshape(2, len(shared))
+    own = [
+        np.setdiff1d(np.arange(size, dtype=np.intp), pairs[side], assume_unique=True) for side, size in enumerate(sizes)
+    ]
+    estimates = [part.estimate() for part in prepared]
+    estimate = estimates[1] - estimates[0]
+
+    rng = np.random.default_rng(seed)
+    n_draws = len(shared) + own[0].size + own[1].size
+    values: list[FloatArray] = []
+    block = max(1, min(n_resamples, _BLOCK_FLOATS // max(n_draws, 1)))
+    for start in range(0, n_resamples, block):
+        count = min(block, n_resamples - start)
+        shared_draw = rng.integers(0, len(shared), size=(count, len(shared))) if shared else None
+        sides = []
+        for side, size in enumerate(sizes):
+            chosen = (
+                [own[side][rng.integers(0, own[side].size, size=(count, own[side].size))]] if own[side].size else []
+            )
+            if shared_draw is not None:
+                chosen.append(pairs[side][shared_draw])
+            if not chosen or size == 0:
+                sides.append(np.full(count, math.nan))
+                continue
+            idx = np.concatenate(chosen, axis=1)
+            rows = np.arange(count, dtype=np.intp)[:, np.newaxis] * size
+            weights = np.bincount((idx + rows).ravel(), minlength=count * size).reshape(count, size)
+            sides.append(prepared[side].resampled(weights))
+        values.append(sides[1] - sides[0])
+    drawn = np.concatenate(values) if values else np.empty(0)
+    drawn = drawn[~np.isnan(drawn)]
+    if drawn.size == 0 or not math.isfinite(estimate):
+        return Interval(estimate, math.nan, math.nan, int(drawn.size), "percentile")
+    drawn[np.abs(drawn - estimate) <= _TIE * max(1.0, abs(estimate))] = estimate
+
+    def jackknife() -> FloatArray:
+        left_out = [part.jackknife() for part in prepared]
+        return np.concatenate(
+            [
+                left_out[1][pairs[1]] - left_out[0][pairs[0]],  # a shared unit leaves both sides
+                estimates[1] - left_out[0][own[0]],
+                left_out[1][own[1]] - estimates[0],
+            ]
+        )
+
+    tail = (1.0 - confidence) / 2.0
+    levels: tuple[float, float] = (tail, 1.0 - tail)
+    used: IntervalMethod = "percentile"
+    bca = _bca_levels(drawn, estimate, jackknife, confidence) if method == "bca" else None
+    if bca is not None:
+        levels, used = bca, "bca"
+    low, high = (float(v) for v in np.quantile(drawn, levels))
+    rated = int(np.count_nonzero(encoded_before.per_unit >= 2)) + int(np.count_nonzero(encoded_after.per_unit >= 2))
+    rated -= int(np.count_nonzero((encoded_before.per_unit[pairs[0]] >= 2) & (encoded_after.per_unit[pairs[1]] >= 2)))
+    return Interval(
+        estimate, low, high, int(drawn.size), used, _interval_warning((estimate, low, high), rated, confidence)
+    )
+
+
 def agreement_warnings(
     ratings: Ratings, *, min_units: int = 10, min_raters: int = 3, dominance: float = 0.8
 ) -> list[str]:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
+from analytics.agreement import Interval, difference_interval, krippendorff_alpha
 from analytics.item_analysis import decision_label, item_statistics
 from analytics.models import AgreementSnapshot
 from calibration.models import CalibrationRound, DiscussionNote, RoundItem
@@ -151,6 +152,7 @@ class RoundResults:
     most_split: RoundScenarioResult | None
     notes: list[DiscussionNote]
     clause_titles: dict[str, str]
+    change: RoundChange | None = None
 
 
 SPLIT_BELOW = 0.6  # per-scenario pairwise agreement under which a scenario "split" the cohort
@@ -162,18 +164,7 @@ def round_results(calibration_round: CalibrationRound) -> RoundResults:
         raise Http404("Results are shown once the round is closed.")
     items = round_items(calibration_round)
     version = calibration_round.policy_version
-    answers = list(
-        Answer.objects.filter(attempt__calibration_round=calibration_round)
-        .exclude(verdict="")
-        .values_list("attempt__user_id", "scenario_id", "verdict", "clause_id")
-    )
-    users = sorted({row[0] for row in answers})
-    position = {user_id: i for i, user_id in enumerate(users)}
-    column = {item.scenario_id: i for i, item in enumerate(items)}
-    labels: list[list[str | None]] = [[None] * len(items) for _ in users]
-    for user_id, scenario_id, verdict, clause_id in answers:
-        if scenario_id in column:
-            labels[position[user_id]][column[scenario_id]] = decision_label(verdict, clause_id)
+    labels = _decision_labels(calibration_round, [item.scenario_id for item in items])
     golds = [gold_outcome(version, item.scenario.facts) for item in items]
     gold_labels = [decision_label(str(g.verdict), g.clause_id) for g in golds]
     stats = item_statistics(labels, gold_labels)
@@ -207,7 +198,61 @@ def round_results(calibration_round: CalibrationRound) -> RoundResults:
         most_split=most_split,
         notes=[note for note in notes if note.scenario_id is None],
         clause_titles={clause_id: clause.title for clause_id, clause in policy.clauses.items()},
+        change=_change_since_previous_round(calibration_round, labels, [item.scenario_id for item in items]),
     )
+
+
+def _decision_labels(calibration_round: CalibrationRound, scenario_ids: list[int]) -> list[list[str | None]]:
+    """Reviewers x scenarios (in the given order): each reviewer's decision label, None where they gave none."""
+    answers = list(
+        Answer.objects.filter(attempt__calibration_round=calibration_round)
+        .exclude(verdict="")
+        .values_list("attempt__user_id", "scenario_id", "verdict", "clause_id")
+    )
+    users = sorted({row[0] for row in answers})
+    position = {user_id: i for i, user_id in enumerate(users)}
+    column = {scenario_id: i for i, scenario_id in enumerate(scenario_ids)}
+    labels: list[list[str | None]] = [[None] * len(scenario_ids) for _ in users]
+    for user_id, scenario_id, verdict, clause_id in answers:
+        if scenario_id in column:
+            labels[position[user_id]][column[scenario_id]] = decision_label(verdict, clause_id)
+    return labels
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """Alpha in this round minus alpha in the team's previous closed round, with its interval."""
+
+    previous: CalibrationRound
+    change: Interval
+    shared_scenarios: int
+
+
+def _change_since_previous_round(
+    calibration_round: CalibrationRound, labels: list[list[str | None]], scenario_ids: list[int]
+) -> RoundChange | None:
+    previous = (
+        CalibrationRound.objects.filter(
+            team_id=calibration_round.team_id, closed_at__lt=calibration_round.closed_at, cancelled_at__isnull=True
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+    if previous is None or not labels:
+        return None
+    previous_ids = list(previous.items.order_by("position").values_list("scenario_id", flat=True))
+    previous_labels = _decision_labels(previous, previous_ids)
+    if not previous_labels:
+        return None
+    change = difference_interval(
+        krippendorff_alpha,
+        previous_labels,
+        labels,
+        units_before=previous_ids,
+        units_after=scenario_ids,
+        seed=calibration_round.pk,
+    )
+    return RoundChange(previous, change, len(set(previous_ids) & set(scenario_ids)))
 
 
 def round_distribution(calibration_round: CalibrationRound) -> list[dict[str, Any]]:

@@ -44,3 +44,13 @@ def percentage(value, digits=1) -> str:
 @register.filter
 def number(value, digits=1) -> str:
     return UNDEFINED if _undefined(value) else f"{value:.{int(digits)}f}"
+
+
+@register.filter
+def moved(change) -> str:
+    """A difference in words: "rose 0.08", "fell 0.12", "did not change"; a dash when undefined."""
+    if _undefined(change):
+        return UNDEFINED
+    if abs(change) < 0.005:
+        return "did not change"
+    return f"{'rose' if change > 0 else 'fell'} {abs(change):.2f}"
