@@ -17,6 +17,26 @@ EXTENSION = dt.timedelta(days=2)
 CONFIDENCE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
+class RoundPlanForm(forms.Form):
+    """How many scenarios for a round: the planner's inputs (a GET form beside the round form)."""
+
+    reviewers = forms.IntegerField(min_value=2, max_value=500, label="Reviewers in the cohort")
+    expected_alpha = forms.FloatField(
+        min_value=0.05,
+        max_value=1.0,
+        initial=0.6,
+        label="Expected agreement (alpha)",
+        help_text="Roughly what the team reached in recent rounds; 0.6 if you do not know.",
+    )
+    width = forms.FloatField(
+        min_value=0.05,
+        max_value=1.0,
+        initial=0.3,
+        label="Widest acceptable 95% interval",
+        help_text="0.3 tells a team at 0.6 from one at 0.9; 0.2 needs about twice the scenarios.",
+    )
+
+
 class RoundCreateForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none())
     title = forms.CharField(max_length=200)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import LEAD_ROLES, role_required
-from accounts.models import Role
+from accounts.models import Role, Team
+from analytics.planning import RoundPlan, round_plan
 from analytics.views import export_response
-from calibration.forms import NoteForm, RoundAnswerForm, RoundCreateForm, RoundExtendForm
+from calibration.forms import NoteForm, RoundAnswerForm, RoundCreateForm, RoundExtendForm, RoundPlanForm
 from calibration.selectors import (
     cohort_candidates,
     reviewer_round_answers,
@@ -22,6 +24,7 @@ from calibration.selectors import (
     round_progress,
     round_results,
     rounds_for_user,
+    team_members,
     teams_led_by,
 )
 from calibration.services import (
@@ -114,7 +117,26 @@ def round_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("calibration:round-detail", pk=calibration_round.pk)
     # Reached on a POST only when the form or the service refused the input.
     status = 400 if request.method == "POST" else 200
-    return render(request, "calibration/round_form.html", {"form": form}, status=status)
+    plan_form, plan = _round_plan(request, teams)
+    if request.method == "GET" and plan_form.is_bound and not plan_form.is_valid():
+        status = 400
+    return render(
+        request, "calibration/round_form.html", {"form": form, "plan_form": plan_form, "plan": plan}, status=status
+    )
+
+
+def _round_plan(request: HttpRequest, teams: QuerySet[Team]) -> tuple[RoundPlanForm, RoundPlan | None]:
+    """The size planner beside the round form: asked for with ?reviewers=…, else prefilled with the
+    size of the lead's first team."""
+    if request.method == "GET" and "reviewers" in request.GET:
+        plan_form = RoundPlanForm(request.GET)
+        if plan_form.is_valid():
+            data = plan_form.cleaned_data
+            return plan_form, round_plan(data["reviewers"], data["expected_alpha"], data["width"])
+        return plan_form, None
+    first_team = teams.first()
+    size = len(team_members(first_team)) if first_team is not None else 8
+    return RoundPlanForm(initial={"reviewers": max(size, 2)}), None
 
 
 @role_required(*ROUND_ROLES)

@@ -100,3 +100,23 @@ def test_the_change_is_not_shown_before_the_round_closes(
     page = lead_client.get(f"/quiz/rounds/{still_open.pk}/").content.decode()
 
     assert "previous round" not in page
+
+
+def test_the_round_form_plans_the_number_of_scenarios(lead_client):
+    response = lead_client.get("/quiz/rounds/new/?reviewers=8&expected_alpha=0.6&width=0.3")
+
+    assert response.context["plan"].recommended is not None
+    assert "fewest within target" in response.content.decode()
+
+
+def test_the_planner_refuses_impossible_input_with_a_form_error(lead_client):
+    response = lead_client.get("/quiz/rounds/new/?reviewers=1&expected_alpha=2&width=0.3")
+
+    assert response.status_code == 400
+    assert set(response.context["plan_form"].errors) == {"reviewers", "expected_alpha"}
+
+
+def test_the_planner_starts_from_the_size_of_the_leads_team(lead_client, trainee, second_trainee):
+    response = lead_client.get("/quiz/rounds/new/")
+
+    assert response.context["plan_form"].initial["reviewers"] == 2
