@@ -66,6 +66,8 @@ WEEKLY_SET_SHARE = 0.6  # share of quiz attempts on the team's weekly shared set
 HOST = "127.0.0.1"
 GIVEN_PARTS = ("verdict", "clause_id", "action", "report_to_ncmec", "report_route")
 CONCURRENCY = 8
+# Extra gunicorn options, e.g. BENCH_GUNICORN="--threads 4" (still two worker processes).
+GUNICORN_EXTRA = os.environ.get("BENCH_GUNICORN", "").split()
 
 
 # --------------------------------------------------------------------------------------
@@ -702,6 +704,7 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen[bytes]:
             "warning",
             "--backlog",
             "64",
+            *GUNICORN_EXTRA,
         ],
         env=env,
         cwd=ROOT,
