@@ -5,20 +5,20 @@ visited round-robin, so every clause is represented before any clause appears tw
 the difficulties alternate. The same candidates, count and seed always give the same draw, so an
 attempt can be reproduced from the seed stored on it.
 
-`compose_adaptive` draws mostly from the trainee's weakest clauses and brings back items they
-answered wrong in earlier attempts, spaced out: a retry never comes first and at least
-`retry_gap` fresh items separate two retries.
+`compose_adaptive` draws the trainee's clauses in the order their memory schedule gives (quiz.memory:
+the clauses due for review first) and brings back the rules of items they answered wrong in earlier
+attempts, with another scenario each, spaced out: a retry never comes first and at least `retry_gap`
+fresh items separate two retries.
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 DIFFICULTY_ORDER = ("easy", "medium", "hard")
-UNSEEN_MASTERY = 0.5
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Candidate:
     verdict: str
     clause: str  # "" when no clause applies
     difficulty: str = "medium"
+    rule: str = ""  # the decision rule that decides its gold answer
 
     @property
     def stratum(self) -> tuple[str, str]:
@@ -108,44 +109,69 @@ def compose_preferring_unseen(
     return drawn
 
 
+@dataclass(frozen=True)
+class Retry:
+    """An item answered wrong: its rule comes back, with another scenario that rule decides."""
+
+    missed: int  # the scenario answered wrong, never served again as a retry
+    rule: str
+
+
 def compose_adaptive(
     candidates: Sequence[Candidate],
     count: int,
     seed: int,
     *,
-    mastery: Mapping[str, float],
-    retries: Sequence[int] = (),
+    clause_order: Sequence[str],
+    retries: Sequence[Retry] = (),
     retry_share: float = 0.3,
     retry_gap: int = 2,
 ) -> list[int]:
-    """Draw `count` ids weighted towards weak clauses, with earlier wrong answers spaced in.
+    """Draw `count` ids clause by clause in `clause_order` (the clauses due for review first, most
+    urgent first: see quiz.memory), one scenario per clause in turn, so a clause comes up twice only
+    once every clause has had its turn; clauses not in the order follow in a seeded order.
 
-    A clause's weight is (1 - mastery) + 0.1, so mastered clauses still come up now and then;
-    clauses never answered count as UNSEEN_MASTERY. At most `retry_share` of the items are
-    retries (taken in the given order: oldest mistake first), and each retry sits after at
-    least `retry_gap` fresh items.
+    Retries bring back the rule of an item answered wrong with another scenario decided by the same
+    rule, never the missed item itself, so the trainee recalls the rule rather than the answer; a
+    rule with no other scenario is not retried. At most `retry_share` of the items are retries
+    (oldest mistake first), each after at least `retry_gap` fresh items. Missed items are not drawn
+    fresh either.
     """
     if count <= 0:
         return []
     rng = random.Random(seed)
     by_id = {c.id: c for c in candidates}
+    missed = {retry.missed for retry in retries}
+    by_rule: dict[str, list[int]] = defaultdict(list)
+    for candidate in sorted(by_id.values(), key=lambda c: c.id):
+        if candidate.rule and candidate.id not in missed:
+            by_rule[candidate.rule].append(candidate.id)
+    for ids in by_rule.values():
+        rng.shuffle(ids)
     retry_limit = min(int(count * retry_share), count // (retry_gap + 1))
-    chosen_retries = [item for item in dict.fromkeys(retries) if item in by_id][:retry_limit]
-    fresh_needed = count - len(chosen_retries)
+    chosen_retries: list[int] = []
+    retried_rules: set[str] = set()
+    for retry in retries:  # oldest mistake first; one retry per rule
+        if len(chosen_retries) >= retry_limit:
+            break
+        if retry.rule not in retried_rules and by_rule.get(retry.rule):
+            retried_rules.add(retry.rule)
+            chosen_retries.append(by_rule[retry.rule].pop())
 
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in sorted(by_id.values(), key=lambda c: c.id):
-        if candidate.id not in chosen_retries:
+        if candidate.id not in missed and candidate.id not in chosen_retries:
             groups[candidate.clause].append(candidate)
     for group in groups.values():
         rng.shuffle(group)
+    rest = sorted(clause for clause in groups if clause not in set(clause_order))
+    rng.shuffle(rest)
+    order = [clause for clause in dict.fromkeys(clause_order) if clause in groups] + rest
     fresh: list[int] = []
-    while len(fresh) < fresh_needed and any(groups.values()):
-        clauses = [clause for clause in sorted(groups) if groups[clause]]
-        weights = [(1.0 - mastery.get(clause, UNSEEN_MASTERY)) + 0.1 for clause in clauses]
-        clause = rng.choices(clauses, weights=weights, k=1)[0]
-        fresh.append(groups[clause].pop().id)
-
+    while len(fresh) < count - len(chosen_retries) and any(groups[clause] for clause in order):
+        for clause in order:
+            if groups[clause] and len(fresh) < count - len(chosen_retries):
+                fresh.append(groups[clause].pop().id)
     return space_retries(fresh, chosen_retries, gap=retry_gap)
 
 

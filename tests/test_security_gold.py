@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from quiz.composition import Retry
 from quiz.models import Attempt, AttemptItem, Quiz
-from quiz.selectors.quizzes import mastery_for, retry_scenarios_for
+from quiz.selectors.quizzes import mastery_for, retries_for
 from quiz.services.attempts import answer_record, attempt_start, attempt_submit
 from tests.quiz.factories import AssignmentFactory, QuizFactory, quiz_bank
 
@@ -67,7 +68,7 @@ def test_a_submitted_assessment_answer_counts_towards_mastery(trainee_client, tr
 def test_an_open_assessment_answer_counts_for_neither_mastery_nor_adaptive_retries(
     trainee, assessment_with_a_wrong_answer
 ):
-    assert (mastery_for(trainee), retry_scenarios_for(trainee)) == ({}, [])
+    assert (mastery_for(trainee), retries_for(trainee)) == ({}, [])
 
 
 def test_a_practice_mistake_is_offered_again_because_its_answer_was_shown(bank, team, trainee):
@@ -76,7 +77,10 @@ def test_a_practice_mistake_is_offered_again_because_its_answer_was_shown(bank, 
     attempt = attempt_start(user=trainee, quiz=quiz)
     answer_record(attempt=attempt, scenario=bank["Q-V1"], user=trainee, **WRONG_FOR_V1)
 
-    assert (attempt.status, retry_scenarios_for(trainee)) == (Attempt.Status.IN_PROGRESS, [bank["Q-V1"].pk])
+    assert (attempt.status, retries_for(trainee)) == (
+        Attempt.Status.IN_PROGRESS,
+        [Retry(bank["Q-V1"].pk, "R-V1-real-depiction")],
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Access helpers raise Http404 when the user may not see the resource at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from django.utils import timezone
 from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Role, Team, TeamMembership, User
 from calibration.models import CalibrationRound, RoundItem
-from quiz.composition import Candidate, MasteryRecord, mastery_by_clause
+from quiz.composition import Candidate, MasteryRecord, Retry, mastery_by_clause
+from quiz.memory import ClauseMemory, Review, clause_memories
 from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 from training.models import PolicyVersion, Scenario
 from training.policy import FactsInvalid, Policy
@@ -148,6 +150,7 @@ def quiz_candidates(*, version: PolicyVersion, scenarios: Iterable[Scenario] | N
                 verdict=outcome.verdict.value,
                 clause=outcome.clause_id or "",
                 difficulty=scenario.difficulty,
+                rule=outcome.rule_id,
             )
         )
     return candidates
@@ -390,21 +393,38 @@ def mastery_for(user: User) -> dict[str, float]:
     return mastery_by_clause(records)
 
 
-def retry_scenarios_for(user: User) -> list[int]:
-    """Scenarios the user answered wrong in a quiz (and was shown so) and has not answered right since,
-    oldest mistake first."""
+def retries_for(user: User) -> list[Retry]:
+    """Items the user answered wrong in a quiz (and was shown so) and has not answered right since,
+    oldest mistake first, each with the rule that decides it: an adaptive session brings the rule
+    back with another scenario."""
     latest: dict[int, bool] = {}
     first_wrong: dict[int, Any] = {}
-    for scenario_id, is_correct, answered_at in (
+    rules: dict[int, str] = {}
+    for scenario_id, is_correct, answered_at, expected in (
         _answers_with_gold_shown(user)
         .order_by("answered_at", "pk")
-        .values_list("scenario_id", "is_correct", "answered_at")
+        .values_list("scenario_id", "is_correct", "answered_at", "expected")
     ):
         latest[scenario_id] = is_correct
+        rules[scenario_id] = (expected or {}).get("rule_id") or ""
         if not is_correct:
             first_wrong.setdefault(scenario_id, answered_at)
-    wrong = [sid for sid, correct in latest.items() if not correct]
-    return sorted(wrong, key=lambda sid: (first_wrong[sid], sid))
+    wrong = sorted((sid for sid, correct in latest.items() if not correct), key=lambda sid: (first_wrong[sid], sid))
+    return [Retry(missed=sid, rule=rules[sid]) for sid in wrong]
+
+
+def clause_memory_for(user: User, now: dt.datetime) -> dict[str, ClauseMemory]:
+    """Each clause the user has been shown the gold answer of, as a memory card (quiz.memory); one query."""
+    return mastery_and_memory_for(user, now)[1]
+
+
+def mastery_and_memory_for(user: User, now: dt.datetime) -> tuple[dict[str, float], dict[str, ClauseMemory]]:
+    """``mastery_for`` and ``clause_memory_for`` from the same answers, in one query."""
+    rows = list(_answers_with_gold_shown(user).values_list("expected", "is_correct", "answered_at"))
+    clauses = [(expected or {}).get("clause_id") or "" for expected, _, _ in rows]
+    mastery = mastery_by_clause(MasteryRecord(clause, row[1]) for clause, row in zip(clauses, rows, strict=True))
+    memory = clause_memories((Review(clause, row[1], row[2]) for clause, row in zip(clauses, rows, strict=True)), now)
+    return mastery, memory
 
 
 def clause_breakdown(answers: Iterable[Answer]) -> list[dict[str, Any]]:

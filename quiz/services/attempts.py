@@ -21,6 +21,7 @@ from accounts.models import Team, User
 from analytics import tasks
 from analytics.tasks import enqueue_on_commit
 from quiz.composition import compose, compose_adaptive, compose_preferring_unseen
+from quiz.memory import clauses_by_urgency
 from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 from quiz.scoring import (
     NOT_VIOLATING,
@@ -36,11 +37,11 @@ from quiz.scoring import (
 )
 from quiz.selectors.exposure import seen_graded_by
 from quiz.selectors.quizzes import (
-    mastery_for,
+    clause_memory_for,
     quiz_candidates,
     quiz_scenarios_drawable,
     quizzes_assignable_by,
-    retry_scenarios_for,
+    retries_for,
     scenario_ids_blind_for,
     teams_led_by,
     trainees_led_by,
@@ -179,7 +180,9 @@ def assignment_create(
 # --- Starting an attempt ------------------------------------------------------------------------
 
 
-def _draw(*, quiz: Quiz, user: User, version: PolicyVersion, seed: int, seen: Collection[int]) -> list[int]:
+def _draw(
+    *, quiz: Quiz, user: User, version: PolicyVersion, seed: int, seen: Collection[int], now: dt.datetime
+) -> list[int]:
     # Scenarios the user still owes a blind answer (an open round, an assessment in progress) are
     # never drawn for them: practice would show their gold before the blind answer is given.
     blind = scenario_ids_blind_for(user)
@@ -190,12 +193,13 @@ def _draw(*, quiz: Quiz, user: User, version: PolicyVersion, seed: int, seen: Co
         return [s.pk for s in ordered if s.pk not in blind and quiz_candidates(version=version, scenarios=[s])]
     candidates = quiz_candidates(version=version, scenarios=quiz_scenarios_drawable().exclude(pk__in=blind))
     if quiz.mode == Quiz.Mode.ADAPTIVE:
+        clauses = sorted({candidate.clause for candidate in candidates})
         return compose_adaptive(
             candidates,
             quiz.question_count,
             seed,
-            mastery=mastery_for(user),
-            retries=retry_scenarios_for(user),
+            clause_order=clauses_by_urgency(clause_memory_for(user, now), clauses, now),
+            retries=retries_for(user),
         )
     if quiz.mode == Quiz.Mode.ASSESSMENT:
         # An assessment measures judgement, not memory: items whose gold the user has seen come last.
@@ -238,7 +242,7 @@ def attempt_start(*, user: User, quiz: Quiz, seed: int | None = None, now: dt.da
         raise QuizUnavailable("No policy version is published yet, so there is nothing to be scored against.")
     seed = secrets.randbelow(2**31) if seed is None else seed
     seen = seen_graded_by(user.pk)
-    scenario_ids = _draw(quiz=quiz, user=user, version=version, seed=seed, seen=seen)
+    scenario_ids = _draw(quiz=quiz, user=user, version=version, seed=seed, seen=seen, now=now)
     if not scenario_ids:
         raise QuizUnavailable("No published scenarios are available for this quiz yet.")
     try:

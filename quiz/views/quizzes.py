@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from accounts.models import Role
 from quiz.forms import AnswerForm, AssignmentForm, QuizForm
+from quiz.memory import clauses_by_urgency
 from quiz.models.quizzes import Attempt
 from quiz.selectors.quizzes import (
     answer_value_label,
@@ -28,7 +29,7 @@ from quiz.selectors.quizzes import (
     expected_labels,
     is_staff,
     lead_assignment_rows,
-    mastery_for,
+    mastery_and_memory_for,
     open_rounds_for_reviewer,
     part_rows,
     quiz_get_for_trainee,
@@ -69,7 +70,8 @@ def trainee_home(request: HttpRequest) -> HttpResponse:
     attempts = list(attempts_for_trainee(user).order_by("-started_at"))
     finished_quiz_ids = {a.quiz_id for a in attempts if not a.is_open}
     assignments = assignments_for_trainee(user)
-    mastery = mastery_for(user)
+    now = timezone.now()
+    mastery, memory = mastery_and_memory_for(user, now)
     quizzes = list(quizzes_available_to(user))
     return render(
         request,
@@ -89,6 +91,9 @@ def trainee_home(request: HttpRequest) -> HttpResponse:
                 "labels": [clause or "No clause" for clause in mastery],
                 "values": [round(value * 100) for value in mastery.values()],
             },
+            "reviews": [memory[clause] for clause in clauses_by_urgency(memory, sorted(memory), now)],
+            "due_now": [m for m in memory.values() if m.is_due(now)],
+            "now": now,
         },
     )
 

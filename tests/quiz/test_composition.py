@@ -5,7 +5,15 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.composition import Candidate, MasteryRecord, compose, compose_adaptive, mastery_by_clause, space_retries
+from quiz.composition import (
+    Candidate,
+    MasteryRecord,
+    Retry,
+    compose,
+    compose_adaptive,
+    mastery_by_clause,
+    space_retries,
+)
 
 BANK = [
     Candidate(
@@ -13,6 +21,7 @@ BANK = [
         verdict="violating" if clause[:1] in ("V", "B") else "not_violating",
         clause=clause,
         difficulty=difficulty,
+        rule=f"R-{clause or 'NONE'}",
     )
     for index, (clause, difficulty) in enumerate(
         [
@@ -67,22 +76,61 @@ def test_mastery_is_the_share_of_correct_answers_per_clause():
     assert mastery_by_clause(records) == {"": 1.0, "V1": 0.5}
 
 
-def test_adaptive_draws_lean_towards_the_weakest_clause():
-    mastery = {"V1": 0.0, "V4": 1.0, "B5": 1.0, "P3": 1.0, "": 1.0}
+def test_adaptive_draws_take_the_clauses_in_the_order_given_one_each_in_turn():
     by_id = {c.id: c for c in BANK}
 
-    drawn = compose_adaptive(BANK, 8, seed=5, mastery=mastery)
+    drawn = compose_adaptive(BANK, 7, seed=5, clause_order=["P3", "V1", "B5", "", "V4"])
 
-    counts = Counter(by_id[i].clause for i in drawn)
-    assert counts["V1"] == max(counts.values())
+    assert [by_id[i].clause for i in drawn] == ["P3", "V1", "B5", "", "V4", "P3", "V1"]
 
 
-def test_adaptive_draws_bring_back_wrong_answers_but_never_first_and_spaced_out():
-    drawn = compose_adaptive(BANK, 10, seed=5, mastery={}, retries=[1, 2, 3, 4], retry_gap=2)
+def test_clauses_left_out_of_the_order_come_after_it():
+    by_id = {c.id: c for c in BANK}
 
-    positions = [drawn.index(item) if item in drawn else None for item in [1, 2, 3, 4]]
-    # At most 30% are retries (3 of 10), oldest first, each after two fresh items.
-    assert (positions, len(set(drawn))) == ([2, 5, 8, None], 10)
+    drawn = compose_adaptive(BANK, 5, seed=5, clause_order=["B5"])
+
+    assert by_id[drawn[0]].clause == "B5"
+    assert {by_id[i].clause for i in drawn[1:]} == {"V1", "V4", "P3", ""}
+
+
+def test_a_retry_brings_back_the_rule_with_another_scenario_never_the_missed_one():
+    by_id = {c.id: c for c in BANK}
+    missed = next(c for c in BANK if c.clause == "V1")
+
+    drawn = compose_adaptive(BANK, 10, seed=5, clause_order=[], retries=[Retry(missed.id, missed.rule)])
+
+    assert missed.id not in drawn
+    assert by_id[drawn[2]].rule == missed.rule
+
+
+def test_a_rule_with_no_other_scenario_is_not_retried():
+    lonely = [*BANK, Candidate(id=99, verdict="violating", clause="V2", rule="R-V2")]
+
+    drawn = compose_adaptive(lonely, 10, seed=5, clause_order=[], retries=[Retry(99, "R-V2")])
+
+    assert 99 not in drawn and "V2" not in {c.clause for c in lonely if c.id in drawn}
+
+
+def test_retries_are_spaced_out_and_never_first():
+    # Three rules with two scenarios each: one missed, the other only ever drawn as its retry.
+    pairs = [Candidate(id=100 + n, verdict="violating", clause=f"X{n // 2}", rule=f"R-X{n // 2}") for n in range(6)]
+    retries = [Retry(100 + n, f"R-X{n // 2}") for n in (0, 2, 4)]
+
+    drawn = compose_adaptive([*BANK, *pairs], 10, seed=5, clause_order=[], retries=retries, retry_gap=2)
+
+    retried = [position for position, item in enumerate(drawn) if item >= 100]
+    # Each retry after two fresh items.
+    assert retried == [2, 5, 8]
+
+
+def test_retries_are_at_most_their_share_of_the_session():
+    pairs = [Candidate(id=100 + n, verdict="violating", clause=f"X{n // 2}", rule=f"R-X{n // 2}") for n in range(6)]
+    retries = [Retry(100 + n, f"R-X{n // 2}") for n in (0, 2, 4)]
+
+    drawn = compose_adaptive([*BANK, *pairs], 5, seed=5, clause_order=["V1", "V4", "B5", "P3", ""], retries=retries)
+
+    # 30% of 5 is one retry; the fresh items come from the clauses in the order given.
+    assert len([item for item in drawn if item >= 100]) == 1
 
 
 def test_retries_are_placed_after_the_gap():
