@@ -43,7 +43,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any, Literal, TypeAlias
@@ -1337,6 +1337,94 @@ def difference_interval(
     return Interval(
         estimate, low, high, int(drawn.size), used, _interval_warning((estimate, low, high), rated, confidence)
     )
+
+
+# --------------------------------------------------------------------------------------
+# Weighted coefficients: a partial credit between different labels
+# --------------------------------------------------------------------------------------
+
+
+def _weighted_counts(
+    ratings: Ratings, weights: npt.ArrayLike, categories: Sequence[Hashable]
+) -> tuple[FloatArray, FloatArray]:
+    """Units x categories counts of the rated units (a unit nobody rated is left out), and the
+    categories x categories weight matrix, checked: square, symmetric, 1 on the diagonal, from 0 to 1."""
+    matrix = _as_matrix(ratings)
+    w = np.asarray(weights, dtype=np.float64)
+    q = len(categories)
+    if w.shape != (q, q):
+        raise ValueError(f"weights must be {q} x {q}, one row and column per category; got {w.shape}")
+    if not (np.allclose(w, w.T) and np.allclose(np.diag(w), 1.0) and (w >= 0).all() and (w <= 1).all()):
+        raise ValueError("weights must be symmetric, 1 on the diagonal and between 0 and 1")
+    index = {category: k for k, category in enumerate(categories)}
+    if len(index) != q:
+        raise ValueError("categories must not repeat")
+    counts = np.zeros((matrix.shape[1], q))
+    for (_, unit), value in np.ndenumerate(matrix):
+        if _is_missing(value):
+            continue
+        if value not in index:
+            raise ValueError(f"label {value!r} is not one of the categories")
+        counts[unit, index[value]] += 1
+    return counts[counts.sum(axis=1) > 0], w
+
+
+def gwet_ac2(ratings: Ratings, weights: npt.ArrayLike, categories: Sequence[Hashable]) -> float:
+    """Gwet's AC2: AC1 with partial credit ``weights[k, l]`` between categories ``k`` and ``l`` (Gwet
+    2014, ch. 3), for a raters x units matrix with missing ratings. Identity weights give AC1.
+    ``nan`` when fewer than two categories or no unit has two ratings."""
+    counts, w = _weighted_counts(ratings, weights, categories)
+    q = len(categories)
+    per_unit = counts.sum(axis=1)
+    pairable = per_unit >= 2
+    if q < 2 or not pairable.any():
+        return math.nan
+    weighted = counts @ w.T
+    agree = (counts * (weighted - 1)).sum(axis=1)
+    pa = float((agree[pairable] / (per_unit[pairable] * (per_unit[pairable] - 1))).mean())
+    shares = (counts / per_unit[:, np.newaxis]).mean(axis=0)
+    pe = float(w.sum() * (shares * (1 - shares)).sum() / (q * (q - 1)))
+    return (pa - pe) / (1 - pe) if pe < 1 else math.nan
+
+
+def krippendorff_alpha_weighted(ratings: Ratings, weights: npt.ArrayLike, categories: Sequence[Hashable]) -> float:
+    """Krippendorff's alpha with agreement weights between categories (``1 - weights`` is the
+    distance), in Gwet's (2014) formulation, which equals the coincidence-matrix alpha. Identity
+    weights give nominal alpha. ``nan`` when no unit has two ratings or every pair agrees by chance."""
+    counts, w = _weighted_counts(ratings, weights, categories)
+    per_unit = counts.sum(axis=1)
+    counts, per_unit = counts[per_unit >= 2], per_unit[per_unit >= 2]
+    if counts.shape[0] == 0:
+        return math.nan
+    mean_raters = per_unit.mean()
+    epsilon = 1.0 / per_unit.sum()
+    agree = (counts * (counts @ w.T - 1)).sum(axis=1)
+    pa = (1 - epsilon) * float((agree / (mean_raters * (per_unit - 1))).mean()) + epsilon
+    shares = (counts / mean_raters).mean(axis=0)
+    pe = float(shares @ w @ shares)
+    return (pa - pe) / (1 - pe) if pe < 1 else math.nan
+
+
+def decision_weights(labels: Sequence[str], verdict_of: Mapping[str, str], kind_of: Mapping[str, str]) -> FloatArray:
+    """Agreement weights between decision labels that know the policy. The same label agrees in
+    full (1). Two different clauses with the same verdict and of the same kind (two kinds of
+    violating content, two prohibited behaviours, two permitted cases) agree by half: the reviewers
+    agree the case violates (or not) and on what sort of harm, and differ only on the clause. The
+    same verdict across kinds agrees by a quarter. A different verdict (a violating clause against a
+    permitted one or against no clause) does not agree at all. A label missing from ``verdict_of``
+    (a verdict given without a clause) has the verdict it names and no kind."""
+    n = len(labels)
+    out = np.eye(n)
+    for i, a in enumerate(labels):
+        for j, b in enumerate(labels):
+            if i == j:
+                continue
+            verdict_a, verdict_b = verdict_of.get(a, a), verdict_of.get(b, b)
+            if verdict_a != verdict_b:
+                continue
+            kind_a, kind_b = kind_of.get(a), kind_of.get(b)
+            out[i, j] = 0.5 if kind_a is not None and kind_a == kind_b else 0.25
+    return out
 
 
 def agreement_warnings(

@@ -11,7 +11,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
-from analytics.agreement import Interval, difference_interval, krippendorff_alpha
+from analytics.agreement import (
+    Interval,
+    decision_weights,
+    difference_interval,
+    gwet_ac2,
+    krippendorff_alpha,
+    krippendorff_alpha_weighted,
+)
 from analytics.item_analysis import decision_label, item_statistics
 from analytics.models import AgreementSnapshot
 from calibration.models import CalibrationRound, DiscussionNote, RoundItem
@@ -153,6 +160,7 @@ class RoundResults:
     notes: list[DiscussionNote]
     clause_titles: dict[str, str]
     change: RoundChange | None = None
+    policy_aware: PolicyAwareFigures | None = None
 
 
 SPLIT_BELOW = 0.6  # per-scenario pairwise agreement under which a scenario "split" the cohort
@@ -164,7 +172,8 @@ def round_results(calibration_round: CalibrationRound) -> RoundResults:
         raise Http404("Results are shown once the round is closed.")
     items = round_items(calibration_round)
     version = calibration_round.policy_version
-    labels = _decision_labels(calibration_round, [item.scenario_id for item in items])
+    matrices = _answer_matrices(calibration_round, [item.scenario_id for item in items])
+    labels = matrices["decision"]
     golds = [gold_outcome(version, item.scenario.facts) for item in items]
     gold_labels = [decision_label(str(g.verdict), g.clause_id) for g in golds]
     stats = item_statistics(labels, gold_labels)
@@ -199,24 +208,72 @@ def round_results(calibration_round: CalibrationRound) -> RoundResults:
         notes=[note for note in notes if note.scenario_id is None],
         clause_titles={clause_id: clause.title for clause_id, clause in policy.clauses.items()},
         change=_change_since_previous_round(calibration_round, labels, [item.scenario_id for item in items]),
+        policy_aware=_policy_aware_figures(matrices, policy),
     )
 
 
-def _decision_labels(calibration_round: CalibrationRound, scenario_ids: list[int]) -> list[list[str | None]]:
-    """Reviewers x scenarios (in the given order): each reviewer's decision label, None where they gave none."""
+ANSWER_PARTS = ("verdict", "clause_id", "action", "report_to_ncmec")
+
+
+def _answer_matrices(calibration_round: CalibrationRound, scenario_ids: list[int]) -> dict[str, list[list[Any]]]:
+    """Reviewers x scenarios (in the given order) for the decision label and each part of the answer;
+    None where a reviewer gave no answer. One query."""
     answers = list(
         Answer.objects.filter(attempt__calibration_round=calibration_round)
         .exclude(verdict="")
-        .values_list("attempt__user_id", "scenario_id", "verdict", "clause_id")
+        .values_list("attempt__user_id", "scenario_id", *ANSWER_PARTS)
     )
     users = sorted({row[0] for row in answers})
     position = {user_id: i for i, user_id in enumerate(users)}
     column = {scenario_id: i for i, scenario_id in enumerate(scenario_ids)}
-    labels: list[list[str | None]] = [[None] * len(scenario_ids) for _ in users]
-    for user_id, scenario_id, verdict, clause_id in answers:
-        if scenario_id in column:
-            labels[position[user_id]][column[scenario_id]] = decision_label(verdict, clause_id)
-    return labels
+    matrices: dict[str, list[list[Any]]] = {
+        name: [[None] * len(scenario_ids) for _ in users] for name in ("decision", *ANSWER_PARTS)
+    }
+    for user_id, scenario_id, *parts in answers:
+        if scenario_id not in column:
+            continue
+        row, col = position[user_id], column[scenario_id]
+        matrices["decision"][row][col] = decision_label(parts[0], parts[1])
+        for name, value in zip(ANSWER_PARTS, parts, strict=True):
+            matrices[name][row][col] = value if value not in ("", None) else _NOT_GIVEN
+    return matrices
+
+
+_NOT_GIVEN = "(not given)"
+
+
+def _decision_labels(calibration_round: CalibrationRound, scenario_ids: list[int]) -> list[list[str | None]]:
+    """Reviewers x scenarios (in the given order): each reviewer's decision label, None where they gave none."""
+    return _answer_matrices(calibration_round, scenario_ids)["decision"]
+
+
+@dataclass(frozen=True)
+class PolicyAwareFigures:
+    """Agreement that knows the policy: a neighbouring clause counts as a partial agreement
+    (analytics.agreement.decision_weights), beside agreement on each part of the answer."""
+
+    alpha: float
+    ac2: float
+    parts: list[tuple[str, float]]  # (part, nominal alpha on that part alone)
+
+
+PART_NAMES = {"verdict": "Verdict", "clause_id": "Clause", "action": "Action", "report_to_ncmec": "NCMEC report"}
+
+
+def _policy_aware_figures(matrices: dict[str, list[list[Any]]], policy: Any) -> PolicyAwareFigures | None:
+    decisions = matrices["decision"]
+    labels = sorted({label for row in decisions for label in row if label is not None})
+    if not decisions or len(labels) < 2:
+        return None
+    verdict_of = {clause_id: clause.verdict.value for clause_id, clause in policy.clauses.items()}
+    verdict_of["none"] = "not_violating"
+    kind_of = {clause_id: clause.kind.value for clause_id, clause in policy.clauses.items()}
+    weights = decision_weights(labels, verdict_of, kind_of)
+    return PolicyAwareFigures(
+        alpha=krippendorff_alpha_weighted(decisions, weights, labels),
+        ac2=gwet_ac2(decisions, weights, labels),
+        parts=[(PART_NAMES[name], krippendorff_alpha(matrices[name])) for name in ANSWER_PARTS],
+    )
 
 
 @dataclass(frozen=True)

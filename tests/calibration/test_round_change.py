@@ -120,3 +120,22 @@ def test_the_planner_starts_from_the_size_of_the_leads_team(lead_client, trainee
     response = lead_client.get("/quiz/rounds/new/")
 
     assert response.context["plan_form"].initial["reviewers"] == 2
+
+
+def test_closed_round_results_show_policy_aware_agreement_beside_the_nominal(
+    lead_client, team, team_lead, trainee, second_trainee, bank
+):
+    v1 = {**V4, "clause_id": "V1"}
+    p3 = {"verdict": "not_violating", "clause_id": "P3", "action": "no_action", "report_to_ncmec": False}
+    scenarios = [bank["Q-V4"], bank["Q-V1"], bank["Q-B5"], bank["Q-P3"]]
+    # One near miss (V4 against V3, both violating content); everything else agreed.
+    answers = [[V4, v1, B5, p3], [V3, v1, B5, p3]]
+    calibration_round = _round(team, team_lead, [trainee, second_trainee], scenarios, answers)
+
+    figures = round_results(calibration_round).policy_aware
+
+    nominal = krippendorff_alpha([["V4", "V1", "B5", "P3"], ["V3", "V1", "B5", "P3"]])
+    assert figures.alpha > nominal
+    assert dict(figures.parts)["Verdict"] == 1.0
+    page = lead_client.get(f"/quiz/rounds/{calibration_round.pk}/").content.decode()
+    assert "Agreement that knows the policy" in page
