@@ -12,6 +12,7 @@ review, so the schedule is worked out from the answers when a session starts rat
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -86,3 +87,32 @@ def clauses_by_urgency(memories: dict[str, ClauseMemory], clauses: Sequence[str]
 def clauses_due(memories: dict[str, ClauseMemory], clauses: Sequence[str], now: dt.datetime) -> list[str]:
     """The clauses a session would draw now: never reviewed, or due."""
     return [c for c in clauses_by_urgency(memories, clauses, now) if c not in memories or memories[c].is_due(now)]
+
+
+def confusions_from(mistakes: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """For each clause, the clause the reviewer most often gave instead of it, from (expected, given)
+    pairs of wrong answers; and the other way round for a clause with no partner of its own, so B4
+    mistaken for B5 pairs B5 with B4 too. Answers without a clause on either side are left out: they
+    confuse a verdict, not two clauses. Ties go to the clause first in alphabetical order."""
+    counts = Counter((expected, given) for expected, given in mistakes if expected and given and expected != given)
+    partners: dict[str, str] = {}
+    for (expected, given), _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        partners.setdefault(expected, given)
+    for expected, given in sorted(counts):
+        partners.setdefault(given, expected)
+    return partners
+
+
+def interleave_confusions(order: Sequence[str], confusions: dict[str, str]) -> list[str]:
+    """``order`` with each clause's most confused partner moved up to follow it (when the partner is
+    in the order and not already placed), so a session sets the two side by side."""
+    available = set(order)
+    placed: list[str] = []
+    for clause in order:
+        if clause in placed:
+            continue
+        placed.append(clause)
+        partner = confusions.get(clause)
+        if partner in available and partner not in placed:
+            placed.append(partner)
+    return placed

@@ -20,7 +20,7 @@ from accounts.access import STAFF_ROLES, user_has_role
 from accounts.models import Role, Team, TeamMembership, User
 from calibration.models import CalibrationRound, RoundItem
 from quiz.composition import Candidate, MasteryRecord, Retry, mastery_by_clause
-from quiz.memory import ClauseMemory, Review, clause_memories
+from quiz.memory import ClauseMemory, Review, clause_memories, confusions_from
 from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz
 from training.models import PolicyVersion, Scenario
 from training.policy import FactsInvalid, Policy
@@ -413,18 +413,26 @@ def retries_for(user: User) -> list[Retry]:
     return [Retry(missed=sid, rule=rules[sid]) for sid in wrong]
 
 
-def clause_memory_for(user: User, now: dt.datetime) -> dict[str, ClauseMemory]:
-    """Each clause the user has been shown the gold answer of, as a memory card (quiz.memory); one query."""
-    return mastery_and_memory_for(user, now)[1]
+@dataclass(frozen=True)
+class PracticeHistory:
+    """What a reviewer's answers (those whose gold they were shown) say about their practice."""
+
+    mastery: dict[str, float]  # share fully correct per expected clause
+    memory: dict[str, ClauseMemory]  # each clause's FSRS card (quiz.memory)
+    confusions: dict[str, str]  # each clause's most confused partner
 
 
-def mastery_and_memory_for(user: User, now: dt.datetime) -> tuple[dict[str, float], dict[str, ClauseMemory]]:
-    """``mastery_for`` and ``clause_memory_for`` from the same answers, in one query."""
-    rows = list(_answers_with_gold_shown(user).values_list("expected", "is_correct", "answered_at"))
-    clauses = [(expected or {}).get("clause_id") or "" for expected, _, _ in rows]
-    mastery = mastery_by_clause(MasteryRecord(clause, row[1]) for clause, row in zip(clauses, rows, strict=True))
-    memory = clause_memories((Review(clause, row[1], row[2]) for clause, row in zip(clauses, rows, strict=True)), now)
-    return mastery, memory
+def practice_history_for(user: User, now: dt.datetime) -> PracticeHistory:
+    """Mastery, memory schedule and confusions from the user's answers whose gold they have seen; one query."""
+    rows = list(_answers_with_gold_shown(user).values_list("expected", "is_correct", "answered_at", "clause_id"))
+    expected = [(gold or {}).get("clause_id") or "" for gold, _, _, _ in rows]
+    return PracticeHistory(
+        mastery=mastery_by_clause(MasteryRecord(clause, row[1]) for clause, row in zip(expected, rows, strict=True)),
+        memory=clause_memories(
+            (Review(clause, row[1], row[2]) for clause, row in zip(expected, rows, strict=True)), now
+        ),
+        confusions=confusions_from((clause, row[3]) for clause, row in zip(expected, rows, strict=True) if not row[1]),
+    )
 
 
 def clause_breakdown(answers: Iterable[Answer]) -> list[dict[str, Any]]:

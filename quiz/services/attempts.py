@@ -21,7 +21,7 @@ from accounts.models import Team, User
 from analytics import tasks
 from analytics.tasks import enqueue_on_commit
 from quiz.composition import compose, compose_adaptive, compose_preferring_unseen
-from quiz.memory import clauses_by_urgency
+from quiz.memory import clauses_by_urgency, interleave_confusions
 from quiz.models.quizzes import Answer, Assignment, Attempt, AttemptItem, Certification, Quiz, QuizItem
 from quiz.scoring import (
     NOT_VIOLATING,
@@ -37,7 +37,7 @@ from quiz.scoring import (
 )
 from quiz.selectors.exposure import seen_graded_by
 from quiz.selectors.quizzes import (
-    clause_memory_for,
+    practice_history_for,
     quiz_candidates,
     quiz_scenarios_drawable,
     quizzes_assignable_by,
@@ -194,11 +194,13 @@ def _draw(
     candidates = quiz_candidates(version=version, scenarios=quiz_scenarios_drawable().exclude(pk__in=blind))
     if quiz.mode == Quiz.Mode.ADAPTIVE:
         clauses = sorted({candidate.clause for candidate in candidates})
+        history = practice_history_for(user, now)
+        urgent_first = clauses_by_urgency(history.memory, clauses, now)
         return compose_adaptive(
             candidates,
             quiz.question_count,
             seed,
-            clause_order=clauses_by_urgency(clause_memory_for(user, now), clauses, now),
+            clause_order=interleave_confusions(urgent_first, history.confusions),
             retries=retries_for(user),
         )
     if quiz.mode == Quiz.Mode.ASSESSMENT:

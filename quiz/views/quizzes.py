@@ -29,9 +29,9 @@ from quiz.selectors.quizzes import (
     expected_labels,
     is_staff,
     lead_assignment_rows,
-    mastery_and_memory_for,
     open_rounds_for_reviewer,
     part_rows,
+    practice_history_for,
     quiz_get_for_trainee,
     quiz_scenarios_drawable,
     quizzes_assignable_by,
@@ -71,7 +71,8 @@ def trainee_home(request: HttpRequest) -> HttpResponse:
     finished_quiz_ids = {a.quiz_id for a in attempts if not a.is_open}
     assignments = assignments_for_trainee(user)
     now = timezone.now()
-    mastery, memory = mastery_and_memory_for(user, now)
+    history = practice_history_for(user, now)
+    mastery, memory = history.mastery, history.memory
     quizzes = list(quizzes_available_to(user))
     return render(
         request,

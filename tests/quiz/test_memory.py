@@ -2,7 +2,14 @@
 
 import datetime as dt
 
-from quiz.memory import Review, clause_memories, clauses_by_urgency, clauses_due
+from quiz.memory import (
+    Review,
+    clause_memories,
+    clauses_by_urgency,
+    clauses_due,
+    confusions_from,
+    interleave_confusions,
+)
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -58,3 +65,19 @@ def test_only_never_reviewed_and_due_clauses_are_due():
     memories = clause_memories([Review("V1", True, _days_ago(d)) for d in (30, 29, 20)], NOW)
 
     assert clauses_due(memories, ["V1", "V4"], NOW) == ["V4"]
+
+
+def test_each_clause_is_paired_with_the_clause_most_often_given_instead():
+    mistakes = [("B4", "B5"), ("B4", "B5"), ("B4", "B6"), ("V1", "V2"), ("V1", ""), ("", "P3")]
+
+    assert confusions_from(mistakes) == {"B4": "B5", "V1": "V2", "B5": "B4", "B6": "B4", "V2": "V1"}
+
+
+def test_confused_clauses_are_set_side_by_side_in_a_session():
+    order = ["V1", "P3", "B4", "V4", "B5"]
+
+    assert interleave_confusions(order, {"B4": "V1", "V1": "B4", "B5": "P3"}) == ["V1", "B4", "P3", "V4", "B5"]
+
+
+def test_a_partner_outside_the_session_is_not_added():
+    assert interleave_confusions(["V1", "P3"], {"V1": "V2"}) == ["V1", "P3"]
