@@ -12,45 +12,25 @@ snapshot target is replaced in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Callable
-from functools import partial
-from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from analytics.snapshots import scenario_figures_refresh, snapshots_refresh, snapshots_sweep
 from calibration.models import RoundItem
+from config.background import MAX_TRIES, enqueue_on_commit, run_with_retries
 from quiz.models import Answer, Attempt
 from training.selectors import scenario_ids_with_changed_gold
 
-logger = logging.getLogger("concordance.tasks")
-
-MAX_TRIES = 5
-RETRY_DELAY = dt.timedelta(seconds=30)
-
-
-def enqueue_on_commit(job: Any, *args: Any) -> None:
-    """Enqueue ``job`` once the current transaction commits, so a worker never reads a state that
-    was rolled back or is not visible yet. Outside a transaction it is enqueued at once."""
-    transaction.on_commit(partial(job.enqueue, *args))
-
-
-def _run_with_retries(job: Any, work: Callable[[], Any], args: tuple[Any, ...], tries: int) -> Any:
-    try:
-        return work()
-    except Exception:
-        if tries >= MAX_TRIES:
-            logger.exception("Task %s%r failed %d times; giving up.", job.name, args, tries)
-            raise
-        logger.exception("Task %s%r failed (try %d of %d); it will run again.", job.name, args, tries, MAX_TRIES)
-        retry = job
-        if default_task_backend.supports_defer:
-            retry = job.using(run_after=timezone.now() + RETRY_DELAY * tries)
-        retry.enqueue(*args, tries + 1)
-        return None
+# enqueue_on_commit and MAX_TRIES are imported from here by the services and the tests.
+__all__ = [
+    "MAX_TRIES",
+    "enqueue_on_commit",
+    "refresh_after_attempt",
+    "refresh_after_publish",
+    "refresh_after_round",
+    "sweep",
+]
 
 
 def _answer_days(answer_times: list[dt.datetime]) -> set[dt.date]:
@@ -76,7 +56,7 @@ def refresh_after_attempt(attempt_id: int, tries: int = 1) -> None:
             scenario_ids={scenario_id for scenario_id, _ in answers},
         )
 
-    _run_with_retries(refresh_after_attempt, work, (attempt_id,), tries)
+    run_with_retries(refresh_after_attempt, work, (attempt_id,), tries)
 
 
 @task()
@@ -97,7 +77,7 @@ def refresh_after_round(round_id: int, tries: int = 1) -> None:
             ),
         )
 
-    _run_with_retries(refresh_after_round, work, (round_id,), tries)
+    run_with_retries(refresh_after_round, work, (round_id,), tries)
 
 
 @task()
@@ -110,11 +90,11 @@ def refresh_after_publish(version_id: int, tries: int = 1) -> None:
         if changed:
             scenario_figures_refresh(scenario_ids=changed)
 
-    _run_with_retries(refresh_after_publish, work, (version_id,), tries)
+    run_with_retries(refresh_after_publish, work, (version_id,), tries)
 
 
 @task()
 def sweep(tries: int = 1) -> None:
     """The daily job: measure the periods that ended since the last sweep and raise drift alerts."""
 
-    _run_with_retries(sweep, snapshots_sweep, (), tries)
+    run_with_retries(sweep, snapshots_sweep, (), tries)

@@ -155,7 +155,7 @@ def test_the_lock_page_says_why_and_what_to_do(fatima):
     assert "There were 5 failed log-ins for this username from your network" in body
     assert "paused for 15 minutes" in body
     assert "Log-ins from other places are not affected." in body
-    assert "Forgotten your password? Ask an administrator to reset it: a new password lifts the pause at once." in body
+    assert 'Forgotten your password? <a href="/password/reset/">Reset it by e-mail</a>, or ask an administrator' in body
 
 
 def test_an_admins_password_reset_in_the_admin_lifts_the_lock(fatima, admin_user):

@@ -41,9 +41,17 @@ from tests.quiz.factories import QuizFactory, QuizItemFactory, quiz_bank
 from tests.training.factories import PolicyVersionFactory, ScenarioFactory
 
 # Namespaces and URL names left out: Django's admin (its own URL shapes; its role matrix is
-# tests/test_security_admin.py) and the login/logout views, which anonymous visitors must be able to use.
+# tests/test_security_admin.py) and the views anonymous visitors must be able to use: log-in, log-out
+# and the password reset by e-mail (tests/accounts/test_password_reset.py).
 SKIPPED_NAMESPACES = {"admin"}
-SKIPPED_NAMES = {"login", "logout"}
+SKIPPED_NAMES = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 # Arguments other than `pk` and the collection they name.
 KWARG_COLLECTIONS = {

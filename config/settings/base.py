@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -228,6 +229,34 @@ CONCORDANCE = {
     # lockouts count per client address (accounts.lockout), so behind a proxy set this to 1.
     "TRUSTED_PROXY_COUNT": env_int("TRUSTED_PROXY_COUNT", 0),
 }
+
+# E-mail (password resets), sent by the task queue (accounts.tasks) so a slow server never slows a page.
+# EMAIL_URL in dj-email-url's form: "console:" (the default: mail is printed by the worker),
+# "submission://user:password@smtp.example.com:587" (SMTP with STARTTLS), "smtp://host:25", "memory:".
+# Without EMAIL_URL, the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and
+# EMAIL_USE_TLS variables are read.
+if env_str("EMAIL_URL", ""):
+    _email = dj_email_url.parse(env_str("EMAIL_URL"))
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+elif env_str("EMAIL_HOST", ""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Concordance <concordance@example.com>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# A reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 
 # Background work (analytics.tasks) through Django's tasks framework (the django-tasks backport).
 # "database": tasks wait in this database for `manage.py db_worker` (bin/demo starts one); needs no
