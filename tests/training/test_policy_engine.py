@@ -545,3 +545,12 @@ def test_intent_never_changes_the_verdict(facts):
     without_intent = evaluate(POLICY, {**facts, "malicious_intent": "not_identified"})
 
     assert (with_intent.verdict, with_intent.clause_id) == (without_intent.verdict, without_intent.clause_id)
+
+
+def test_the_explanation_keeps_the_platforms_report_apart_from_where_a_finder_reports():
+    on_platform = evaluate(POLICY, CHILD_LINK).explanation
+    elsewhere = evaluate(POLICY, {**CHILD_LINK, "found_where": "elsewhere_online"}).explanation
+
+    assert "The platform reports it to NCMEC (interpretation I3)." in on_platform
+    assert "The platform files no report to NCMEC: it was found elsewhere, not on the platform." in elsewhere
+    assert "Whoever comes across it reports it through: NCMEC" in elsewhere

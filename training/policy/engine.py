@@ -93,7 +93,13 @@ def _explain(policy: Policy, rule: Rule, enforcement: Rule, reporting: Rule, rep
     action = policy.actions[enforcement.decision]
     parts.append(f"Action: {action.title} (rule {enforcement.id}).")
     if verdict is Verdict.VIOLATING:
-        parts.append("A report to NCMEC is due." if report_to_ncmec else "No report to NCMEC is due under this policy.")
+        # The platform's own report and where a person who comes across it reports it are two answers.
+        if report_to_ncmec:
+            parts.append("The platform reports it to NCMEC (interpretation I3).")
+        elif clause_id and policy.clauses[clause_id].report_to_ncmec:
+            parts.append("The platform files no report to NCMEC: it was found elsewhere, not on the platform.")
+        else:
+            parts.append("The platform files no report to NCMEC: this clause carries none (interpretation I3).")
         route = policy.reporting_routes[reporting.decision]
-        parts.append(f"Anyone who finds it reports it through: {route.title} (rule {reporting.id}).")
+        parts.append(f"Whoever comes across it reports it through: {route.title} (rule {reporting.id}).")
     return " ".join(parts)
