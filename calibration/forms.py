@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Team, User
 from config.input_bounds import latest_datetime
@@ -14,6 +15,8 @@ from training.policy import Policy
 
 # What the round page suggests as the new closing time: two days after the current one.
 EXTENSION = dt.timedelta(days=2)
+# A new round opens now and closes after this, unless the lead says otherwise.
+DEFAULT_ROUND_LENGTH = dt.timedelta(days=7)
 CONFIDENCE_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -59,14 +62,28 @@ class RoundCreateForm(forms.Form):
         label="Take fewer if needed",
         help_text="If the bank has fewer blind scenarios than asked for, create the round with those it has.",
     )
-    opens_at = BoundedDateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = BoundedDateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opens_at = BoundedDateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="When reviewers can start answering (your time zone).",
+    )
+    closes_at = BoundedDateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="When answers stop; you close the round to see the results.",
+    )
 
     def __init__(self, *args, teams, candidates, scenarios, seen_counts: dict[int, int], **kwargs) -> None:
         """``seen_counts``: for each scenario, how many reviewers of the lead's teams have seen it graded;
         the list marks them, and the service refuses any that someone in the chosen cohort has seen."""
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        if not self.is_bound:
+            # A lead's usual round: their team (when they lead one), opening now for a week.
+            only_team = list(teams[:2])
+            if len(only_team) == 1:
+                self.initial.setdefault("team", only_team[0].pk)
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("opens_at", now)
+            self.initial.setdefault("closes_at", now + DEFAULT_ROUND_LENGTH)
         self.fields["cohort"].queryset = candidates
         self.fields["scenarios"].queryset = scenarios
         self.fields["scenarios"].help_text = (

@@ -139,3 +139,23 @@ def test_closed_round_results_show_policy_aware_agreement_beside_the_nominal(
     assert dict(figures.parts)["Verdict"] == 1.0
     page = lead_client.get(f"/quiz/rounds/{calibration_round.pk}/").content.decode()
     assert "Agreement that knows the policy" in page
+
+
+def test_the_new_round_form_starts_with_the_leads_team_and_a_week_from_now(lead_client, team):
+    form = lead_client.get("/quiz/rounds/new/").context["form"]
+
+    assert form.initial["team"] == team.pk
+    assert form.initial["closes_at"] - form.initial["opens_at"] == dt.timedelta(days=7)
+
+
+def test_a_lead_without_a_team_is_told_what_to_do(db):
+    from django.test import Client
+
+    from tests.accounts.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(role="team_lead"))
+
+    page = client.get("/quiz/rounds/new/").content.decode()
+
+    assert "You do not lead a team yet." in page
