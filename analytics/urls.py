@@ -11,4 +11,5 @@ urlpatterns = [
     path("contested/", views.contested_list, name="contested-list"),
     path("items/", views.item_analysis_list, name="item-analysis"),
     path("quizzes/<int:pk>/statistics/", views.quiz_statistics_view, name="quiz-statistics"),
+    path("reviewers/<int:pk>/", views.reviewer_profile_view, name="reviewer-profile"),
 ]

@@ -22,6 +22,7 @@ from accounts.access import LEAD_ROLES, STAFF_ROLES, role_required
 from analytics.freshness import figures_freshness
 from analytics.models import AGREEMENT_FIGURE_FIELDS, DriftAlert, Granularity
 from analytics.quiz_statistics import QuizReport, members_of, quiz_marks, quiz_report
+from analytics.reviewer_profile import reviewer_for_viewer, reviewer_profile
 from analytics.selectors import (
     agreement_overview,
     contested_scenarios,
@@ -450,4 +451,25 @@ def quiz_statistics_view(request: HttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "computed_at": timezone.now(),
         },
+    )
+
+
+@role_required(*LEAD_ROLES, *STAFF_ROLES)
+def reviewer_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One reviewer for their lead or the policy team: against the gold answers over time, by clause,
+    in rounds, and their certifications. Another team's reviewer is a 404."""
+    reviewer = reviewer_for_viewer(request.user, pk)
+    if reviewer is None:
+        raise Http404("No such reviewer.")
+    granularity = _granularity(request)
+    profile = reviewer_profile(reviewer, granularity)
+    chart = {
+        "labels": [f"{s.period_start.isoformat()} ({s.team.name})" for s in profile.trend],
+        "kappa": [_clean(s.kappa_vs_gold) for s in profile.trend],
+        "accuracy": [_clean(s.accuracy) for s in profile.trend],
+    }
+    return render(
+        request,
+        "analytics/reviewer_profile.html",
+        {"profile": profile, "granularity": granularity, "chart": chart, "now": timezone.now()},
     )

@@ -60,7 +60,7 @@ KWARG_COLLECTIONS = {
     "clause_id": "clauses",
 }
 # Collections whose objects belong to a team or a user: outsiders must get 404 for them.
-SCOPED_COLLECTIONS = {"attempts", "rounds", "alerts", "teams", "quizzes"}
+SCOPED_COLLECTIONS = {"attempts", "rounds", "alerts", "teams", "quizzes", "reviewers"}
 MISSING_PK = 987654
 
 _PK_COLLECTION = re.compile(r"([\w-]+)/(?:<(?:\w+:)?pk>|\(\?P<pk>)")
@@ -137,6 +137,7 @@ class World:
         "rounds",
         "alerts",
         "teams",
+        "reviewers",
     }
 
     def __init__(self, *, published, team, other_team, trainee, second_trainee, team_lead, other_lead, outside_trainee):
@@ -221,6 +222,7 @@ class World:
             "rounds": rounds,
             "alerts": [alert],
             "teams": [team],
+            "reviewers": members,
         }
 
     def candidates(self, collection: str, *, side: str | None = None) -> list[Any]:
