@@ -1,6 +1,7 @@
 """The pages work under the Content-Security-Policy, with no violation reported by the browser: the
 trainee's question page narrows the clause list and the home page draws the mastery chart, the
-lead's cancel button asks first, and the API docs page (Swagger UI) lists the operations."""
+lead's cancel button asks first, the quiz statistics and reviewer profile draw their charts, and the
+API docs page (Swagger UI) lists the operations."""
 
 import datetime as dt
 
@@ -107,4 +108,41 @@ def test_the_api_docs_work_under_the_policy(watched: Page, live_server, log_in, 
 
     expect(page.locator(".opblock").first).to_be_visible(timeout=15_000)
     expect(page.get_by_text("Concordance API").first).to_be_visible()
+    assert violations(page) == []
+
+
+def test_the_leads_statistics_and_profile_charts_draw_under_the_policy(
+    watched: Page, live_server, log_in, team, trainee, second_trainee, team_lead
+):
+    from analytics.models import Granularity, ReviewerSnapshot
+    from tests.quiz.factories import AnswerFactory, AttemptFactory, AttemptItemFactory, SharedQuizFactory
+
+    published_policy_version()
+    bank = quiz_bank()
+    quiz = SharedQuizFactory(mode=Quiz.Mode.ASSESSMENT)
+    for user, marks in ((trainee, (6, 0)), (second_trainee, (6, 6))):
+        attempt = AttemptFactory(user=user, quiz=quiz, status="submitted", submitted_at=timezone.now())
+        for position, (key, points) in enumerate(zip(("Q-V4", "Q-P3"), marks, strict=True), start=1):
+            AttemptItemFactory(attempt=attempt, scenario=bank[key], position=position)
+            AnswerFactory(attempt=attempt, scenario=bank[key], points=points, max_points=6)
+    start = timezone.localdate() - dt.timedelta(days=7)
+    ReviewerSnapshot.objects.create(
+        user=trainee,
+        team=team,
+        granularity=Granularity.WEEK,
+        period_start=start,
+        period_end=start + dt.timedelta(days=6),
+        n_answers=4,
+        accuracy=0.75,
+        kappa_vs_gold=0.6,
+        computed_at=timezone.now(),
+    )
+    page = watched
+
+    log_in(page, "lena")
+    goto_under_the_policy(page, f"{live_server.url}/quiz/quizzes/{quiz.pk}/statistics/")
+    assert page.evaluate("Chart.getChart(document.getElementById('items-chart')) !== undefined")
+    assert violations(page) == []
+    goto_under_the_policy(page, f"{live_server.url}/quiz/reviewers/{trainee.pk}/")
+    assert page.evaluate("Chart.getChart(document.getElementById('reviewer-chart')) !== undefined")
     assert violations(page) == []
