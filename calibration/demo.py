@@ -243,8 +243,8 @@ CERTIFICATION_TITLE = "CSE policy certification"
 def _demo_assessments(
     builder: _Builder, teams: list[Team], this_monday: dt.datetime, rng: random.Random, pools: _Pools
 ) -> list[Attempt]:
-    """Each reviewer sat the certification assessment once, some twice after not passing, between six
-    and two weeks ago, on practised scenarios only (so rounds stay blind)."""
+    """Each reviewer sat the certification assessment once or twice (a recertification three weeks
+    later), between six and two weeks ago, on practised scenarios only (so rounds stay blind)."""
     assessment = Quiz.objects.filter(title=CERTIFICATION_TITLE, mode=Quiz.Mode.ASSESSMENT).first()
     if assessment is None or len(pools.practice) < assessment.question_count:
         return []
