@@ -198,6 +198,20 @@ def quizzes_assignable_by(user: User) -> QuerySet[Quiz]:
     return quizzes.filter(Q(created_by=user) | Q(is_shared=True))
 
 
+def quizzes_archived_by(user: User) -> QuerySet[Quiz]:
+    """Archived quizzes the user may restore: any for staff, a lead's own."""
+    quizzes = Quiz.objects.filter(is_active=False).order_by("title")
+    return quizzes if is_staff(user) else quizzes.filter(created_by=user)
+
+
+def quiz_archivable_get(user: User, pk: int) -> Quiz:
+    """A quiz the user may archive or restore; 404 for any other."""
+    quiz = Quiz.objects.filter(pk=pk).first()
+    if quiz is None or not (is_staff(user) or quiz.created_by_id == user.pk):
+        raise Http404("No such quiz.")
+    return quiz
+
+
 def teams_led_by(user: User) -> QuerySet[Team]:
     if is_staff(user):
         return Team.objects.all()

@@ -89,6 +89,18 @@ class InputInvalid(QuizError):
 
 
 @transaction.atomic
+@transaction.atomic
+def quiz_archive(*, quiz: Quiz, actor: User, archived: bool = True) -> Quiz:
+    """Archive a quiz (or restore it): an archived quiz can no longer be started or assigned, and its
+    attempts, results and certifications stay as they are. The policy team and admins archive any quiz;
+    a lead only their own."""
+    if not (user_has_role(actor, STAFF_ROLES) or (quiz.created_by_id == actor.pk and user_has_role(actor, LEAD_ROLES))):
+        raise PermissionDenied("Only the quiz's author or the policy team may archive it.")
+    quiz.is_active = not archived
+    quiz.save(update_fields=["is_active"])
+    return quiz
+
+
 def quiz_create(
     *,
     created_by: User,

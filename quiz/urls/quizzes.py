@@ -11,4 +11,5 @@ urlpatterns = [
     path("attempts/<int:pk>/results/", quizzes.attempt_results, name="attempt-results"),
     path("lead/assignments/", quizzes.lead_assignments, name="lead-assignments"),
     path("lead/quizzes/new/", quizzes.quiz_create_view, name="quiz-create"),
+    path("lead/quizzes/<int:pk>/archive/", quizzes.quiz_archive_view, name="quiz-archive"),
 ]

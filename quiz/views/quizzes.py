@@ -32,8 +32,10 @@ from quiz.selectors.quizzes import (
     open_rounds_for_reviewer,
     part_rows,
     practice_history_for,
+    quiz_archivable_get,
     quiz_get_for_trainee,
     quiz_scenarios_drawable,
+    quizzes_archived_by,
     quizzes_assignable_by,
     quizzes_available_to,
     teams_led_by,
@@ -48,6 +50,7 @@ from quiz.services.attempts import (
     attempt_start,
     attempt_submit,
     cooldown_ends_at,
+    quiz_archive,
     quiz_create,
 )
 from quiz.services.attempts import InputInvalid as ServiceInputInvalid
@@ -277,7 +280,12 @@ def lead_assignments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quiz/quizzes/lead_assignments.html",
-        {"form": form, "rows": lead_assignment_rows(request.user), "quizzes": list(assignable)},
+        {
+            "form": form,
+            "rows": lead_assignment_rows(request.user),
+            "quizzes": list(assignable),
+            "archived": list(quizzes_archived_by(request.user)),
+        },
         # Reached on a POST only when the form or the service refused the input.
         status=400 if request.method == "POST" else 200,
     )
@@ -313,3 +321,17 @@ def quiz_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "quiz/quizzes/quiz_form.html", {"form": form, "is_staff": is_staff(request.user)}, status=status
     )
+
+
+@role_required(*QUIZ_SETTERS)
+@require_POST
+def quiz_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive a quiz (``archive=1``) or restore it (``archive=0``)."""
+    quiz = quiz_archivable_get(request.user, pk)
+    archived = request.POST.get("archive", "1") != "0"
+    quiz_archive(quiz=quiz, actor=request.user, archived=archived)
+    if archived:
+        messages.success(request, f"Archived “{quiz.title}”: it can no longer be started or assigned.")
+    else:
+        messages.success(request, f"Restored “{quiz.title}”.")
+    return redirect("quiz:lead-assignments")

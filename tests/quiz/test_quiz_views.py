@@ -294,8 +294,8 @@ def test_a_lead_sees_completion_and_scores_of_their_own_teams_only(
     attempt_submit(attempt=attempt_start(user=trainee, quiz=assessment), user=trainee)
 
     # session, user, led teams (lead rows), assignments, memberships, attempts, assignable quizzes (table),
-    # then the form's choices: quizzes, teams, trainees
-    with django_assert_num_queries(10):
+    # archived quizzes, then the form's choices: quizzes, teams, trainees
+    with django_assert_num_queries(11):
         response = lead_client.get(reverse("quiz:lead-assignments"))
     other = other_lead_client.get(reverse("quiz:lead-assignments"))
 
@@ -330,3 +330,53 @@ def test_a_lead_creates_a_quiz_with_fixed_scenarios(lead_client, team_lead, bank
         2,
         ["Q-P3", "Q-V4"],
     )
+
+
+# --- Archiving a quiz ---------------------------------------------------------------------------
+
+
+def test_a_lead_archives_their_own_quiz_and_it_can_no_longer_be_started(lead_client, team_lead, trainee, bank):
+    from quiz.services.attempts import QuizUnavailable, attempt_start
+
+    quiz = QuizFactory(title="Lead's own", created_by=team_lead)
+
+    response = lead_client.post(f"/quiz/lead/quizzes/{quiz.pk}/archive/", {"archive": "1"})
+
+    quiz.refresh_from_db()
+    assert (response.status_code, quiz.is_active) == (302, False)
+    with pytest.raises(QuizUnavailable):
+        attempt_start(user=trainee, quiz=quiz)
+
+
+def test_an_archived_quiz_is_listed_for_restoring_and_restores(lead_client, team_lead):
+    quiz = QuizFactory(title="Old quiz", created_by=team_lead, is_active=False)
+
+    listed = quiz in lead_client.get("/quiz/lead/assignments/").context["archived"]
+    lead_client.post(f"/quiz/lead/quizzes/{quiz.pk}/archive/", {"archive": "0"})
+
+    quiz.refresh_from_db()
+    assert (listed, quiz.is_active) == (True, True)
+
+
+def test_a_lead_cannot_archive_another_leads_or_a_shared_quiz(lead_client, other_lead, policy_member):
+    theirs = QuizFactory(created_by=other_lead)
+    shared = QuizFactory(created_by=policy_member, is_shared=True)
+
+    statuses = [lead_client.post(f"/quiz/lead/quizzes/{q.pk}/archive/").status_code for q in (theirs, shared)]
+
+    assert (statuses, Quiz.objects.filter(is_active=False).count()) == ([404, 404], 0)
+
+
+def test_the_policy_team_archives_any_quiz(policy_client, team_lead):
+    quiz = QuizFactory(created_by=team_lead)
+
+    policy_client.post(f"/quiz/lead/quizzes/{quiz.pk}/archive/")
+
+    quiz.refresh_from_db()
+    assert quiz.is_active is False
+
+
+def test_archiving_needs_a_post(lead_client, team_lead):
+    quiz = QuizFactory(created_by=team_lead)
+
+    assert lead_client.get(f"/quiz/lead/quizzes/{quiz.pk}/archive/").status_code == 405
